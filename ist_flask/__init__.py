@@ -1,0 +1,41 @@
+"""ist_flask: the International Socialist Tendency's website."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints and commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from .config import default_config
+
+    app.config.from_mapping(default_config(app.instance_path, PROJECT_ROOT))
+    if test_config is None:
+        app.config.from_prefixed_env("IST")
+    else:
+        app.config.from_mapping(test_config)
+
+    from . import cli, errors, i18n, urls
+    from .extensions import babel, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    urls.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from . import feeds, site
+
+    app.register_blueprint(site.bp)
+    app.register_blueprint(feeds.bp)
+    return app

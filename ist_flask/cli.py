@@ -1,0 +1,77 @@
+"""Maintainers' commands: `flask --app ist_flask statements import|export|outdated`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import store
+from .extensions import db
+from .i18n import is_supported, supported_languages
+from .models import Statement
+from .statement_file import StatementFileError, dump_statement_file, parse_statement_file
+
+statements = AppGroup("statements", help="Import, export and check statements.")
+
+
+@statements.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Add the statements in FILE (JSON). Nothing is written unless the whole file is good."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"cannot read {file}: {error}") from None
+    try:
+        records = parse_statement_file(text, supported_languages())
+        added = store.import_statements(records)
+    except StatementFileError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{file} was not imported:\n{error}") from None
+    click.echo(f"Imported {added} statements from {file}.")
+
+
+@statements.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_command(file: Path) -> None:
+    """Write every statement to FILE (JSON), in the format that import reads."""
+    records = list(store.export_records(supported_languages()))
+    try:
+        file.write_text(dump_statement_file(records), encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {file}: {error}") from None
+    click.echo(f"Exported {len(records)} statements to {file}.")
+
+
+@statements.command("outdated")
+@click.argument("language", required=False)
+def outdated_command(language: str | None) -> None:
+    """List translations whose original was edited after them (in LANGUAGE, or all)."""
+    if language is not None and not is_supported(language):
+        raise click.BadParameter(
+            f"{language!r} is not a supported language ({', '.join(supported_languages())})",
+            param_hint="LANGUAGE",
+        )
+    query = (
+        select(Statement)
+        .options(selectinload(Statement.translations))
+        .order_by(Statement.published_at.desc(), Statement.id.desc())
+    )
+    found = 0
+    for statement in db.session.execute(query).scalars():
+        for translation in statement.translations:
+            if language not in (None, translation.language) or not translation.may_be_outdated():
+                continue
+            found += 1
+            click.echo(f"{translation.language}\t{translation.slug}\t{translation.title}")
+    if not found:
+        click.echo("No translation is older than its original.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(statements)

@@ -1,0 +1,178 @@
+"""Atom and RSS feeds: one pair per language and one for all languages together.
+
+A feed's bytes depend only on its own entries, so its ETag and Last-Modified
+stay the same until one of those entries changes, whatever else is edited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from urllib.parse import urlsplit
+
+from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseEntryExtension
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, current_app, request, url_for
+from flask_babel import force_locale, gettext
+from lxml import etree
+
+from . import queries
+from .content import excerpt
+from .i18n import DEFAULT_LANGUAGE, language_name, supported_languages
+from .models import Translation
+from .urls import absolute_url
+
+bp = Blueprint("feeds", __name__)
+
+ATOM_TYPE = "application/atom+xml"
+RSS_TYPE = "application/rss+xml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
+# The updated time of a feed with no entries: fixed, so its bytes stay stable.
+EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    format: str
+    media_type: str
+    url: str
+    title: str
+
+
+@bp.app_template_global()
+def page_feeds(lang: str | None) -> list[FeedLink]:
+    """The feeds a page in ``lang`` advertises (None: the all-languages feeds)."""
+    scope = language_name(lang) if lang else gettext("All languages")
+    return [
+        FeedLink("Atom", ATOM_TYPE, url_for("feeds.atom", lang=lang), f"{scope} (Atom)"),
+        FeedLink("RSS", RSS_TYPE, url_for("feeds.rss", lang=lang), f"{scope} (RSS)"),
+    ]
+
+
+class EntryLanguage(BaseEntryExtension):  # type: ignore[misc]
+    """Puts each entry's language and its translations' links into Atom.
+
+    feedgen 1.0 drops rel, type and hreflang from entry links (its issue #135)
+    and has no xml:lang for entries, so both are written here.
+    """
+
+    def __init__(self) -> None:
+        self.language = ""
+        self.translations: list[tuple[str, str]] = []
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        entry.set(XML_LANG, self.language)
+        for link in entry.findall("link"):
+            link.set("rel", "alternate")
+            link.set("type", "text/html")
+            link.set("hreflang", self.language)
+        for language, href in self.translations:
+            etree.SubElement(
+                entry, "link", rel="alternate", type="text/html", hreflang=language, href=href
+            )
+        return entry
+
+
+def _tag_authority() -> str:
+    # Entry ids are tag: URIs (RFC 4151), whose authority is a bare host name.
+    base = current_app.config.get("SITE_URL")
+    return (urlsplit(base).hostname if base else None) or request.host.split(":")[0]
+
+
+def entry_id(translation: Translation) -> str:
+    """An id that survives edits of title and slug: statement id, language and date."""
+    day = translation.statement.published_at.date().isoformat()
+    return (
+        f"tag:{_tag_authority()},{day}:statement/{translation.statement_id}/{translation.language}"
+    )
+
+
+def _statement_url(translation: Translation) -> str:
+    return absolute_url("site.statement", lang=translation.language, slug=translation.slug)
+
+
+def build_feed(lang: str | None, kind: str) -> FeedGenerator:
+    """The feed for ``lang`` (None: all languages); ``kind`` is "atom" or "rss"."""
+    languages = supported_languages()
+    entries = queries.feed_entries(lang, languages, current_app.config["FEED_SIZE"])
+    organisation = current_app.config["ORGANISATION_NAME"]
+    feed = FeedGenerator()
+    if lang is None and kind == "rss":
+        feed.load_extension("dc", atom=False, rss=True)
+    self_url = absolute_url(f"feeds.{kind}", lang=lang)
+    with force_locale(lang or DEFAULT_LANGUAGE):
+        feed.title(gettext("International Socialist Tendency: statements"))
+        feed.subtitle(gettext("Socialism From Below"))
+    feed.id(self_url)
+    # In RSS the last link wins, so the self link goes first and the page last.
+    feed.link(href=self_url, rel="self", type=ATOM_TYPE if kind == "atom" else RSS_TYPE)
+    feed.link(href=absolute_url("site.index", lang=lang), rel="alternate", type="text/html")
+    if lang:
+        feed.language(lang)
+    feed.author(name=organisation)
+    feed.generator("ist_flask", _version())
+    feed.icon(absolute_url("static", filename="icon.svg"))
+    feed.updated(max((t.updated_at for t in entries), default=EMPTY_FEED_UPDATED))
+
+    for translation in entries:
+        _add_entry(feed.add_entry(order="append"), translation, lang, organisation)
+    return feed
+
+
+def _add_entry(
+    entry: FeedEntry, translation: Translation, lang: str | None, organisation: str
+) -> None:
+    entry.register_extension("ist", EntryLanguage, atom=True, rss=False)
+    entry.ist.language = translation.language
+    if lang is None:
+        order = supported_languages()
+        siblings = sorted(
+            (t for t in translation.statement.translations if t.language != translation.language),
+            key=lambda t: order.index(t.language) if t.language in order else len(order),
+        )
+        entry.ist.translations = [(t.language, _statement_url(t)) for t in siblings]
+        if hasattr(entry, "dc"):
+            entry.dc.dc_language(translation.language)
+    entry.id(entry_id(translation))
+    entry.title(translation.title)
+    entry.link(href=_statement_url(translation))
+    entry.published(translation.statement.published_at)
+    entry.updated(translation.updated_at)
+    entry.author(name=organisation)
+    entry.summary(excerpt(translation.body, translation.summary))
+    entry.content(translation.body, type="html")
+
+
+def _version() -> str:
+    try:
+        return version("ist_flask")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0"
+
+
+def _feed_response(lang: str | None, kind: str) -> Response:
+    feed = build_feed(lang, kind)
+    body = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
+    media_type = ATOM_TYPE if kind == "atom" else RSS_TYPE
+    response = Response(body, content_type=f"{media_type}; charset=utf-8")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.last_modified = feed.updated()
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["FEED_MAX_AGE"]
+    return response.make_conditional(request)
+
+
+@bp.get("/feed.atom", defaults={"lang": None})
+@bp.get("/<lang:lang>/feed.atom")
+def atom(lang: str | None) -> Response:
+    return _feed_response(lang, "atom")
+
+
+@bp.get("/feed.rss", defaults={"lang": None})
+@bp.get("/<lang:lang>/feed.rss")
+def rss(lang: str | None) -> Response:
+    return _feed_response(lang, "rss")

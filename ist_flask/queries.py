@@ -1,0 +1,106 @@
+"""Reading published statements for pages and feeds: each function is one or two queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import contains_eager
+
+from .extensions import db
+from .models import Statement, Translation
+
+
+def _language_position(languages: Sequence[str]):  # type: ignore[no-untyped-def]
+    """An SQL expression ordering translations in the configured language order."""
+    return case(
+        {code: position for position, code in enumerate(languages)},
+        value=Translation.language,
+        else_=len(languages),
+    )
+
+
+def _listing(language: str | None, languages: Sequence[str]) -> Select[tuple[Translation]]:
+    query = (
+        select(Translation)
+        .join(Translation.statement)
+        .options(contains_eager(Translation.statement))
+        .where(Statement.published_at <= datetime.now(UTC))
+    )
+    if language is not None:
+        query = query.where(Translation.language == language)
+    # Translations of one statement stand together, in the one language order.
+    return query.order_by(
+        Statement.published_at.desc(), Statement.id.desc(), _language_position(languages)
+    )
+
+
+def count_entries(language: str | None) -> int:
+    """How many published translations the listing for ``language`` (None: all) holds."""
+    query = select(func.count(Translation.id)).join(Translation.statement)
+    query = query.where(Statement.published_at <= datetime.now(UTC))
+    if language is not None:
+        query = query.where(Translation.language == language)
+    return db.session.execute(query).scalar_one()
+
+
+def listing_page(
+    language: str | None, languages: Sequence[str], page: int, per_page: int
+) -> list[Translation]:
+    """One page of the listing, newest statement first."""
+    query = _listing(language, languages).limit(per_page).offset((page - 1) * per_page)
+    return list(db.session.execute(query).scalars())
+
+
+def month_entries(
+    language: str | None, languages: Sequence[str], start: datetime, end: datetime
+) -> list[Translation]:
+    """The published translations from ``start`` up to ``end``, newest first."""
+    query = _listing(language, languages).where(
+        Statement.published_at >= start, Statement.published_at < end
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def publication_times(language: str | None) -> list[datetime]:
+    """When each published statement (with a translation in ``language``) came out.
+
+    The archive groups these by month in the site's time zone, which SQL
+    cannot do the same way on SQLite and PostgreSQL.
+    """
+    query = (
+        select(Statement.published_at)
+        .where(Statement.published_at <= datetime.now(UTC))
+        .order_by(Statement.published_at.desc())
+    )
+    if language is not None:
+        query = query.where(Statement.translations.any(Translation.language == language))
+    return list(db.session.execute(query).scalars())
+
+
+def translation_by_slug(language: str, slug: str) -> Translation | None:
+    """A published translation with its statement and sibling translations loaded."""
+    query = (
+        select(Translation)
+        .join(Translation.statement)
+        .options(
+            contains_eager(Translation.statement).selectinload(Statement.translations),
+        )
+        .where(
+            Translation.language == language,
+            Translation.slug == slug,
+            Statement.published_at <= datetime.now(UTC),
+        )
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def feed_entries(language: str | None, languages: Sequence[str], limit: int) -> list[Translation]:
+    """The newest published translations for a feed, siblings loaded for hreflang links."""
+    query = (
+        _listing(language, languages)
+        .options(contains_eager(Translation.statement).selectinload(Statement.translations))
+        .limit(limit)
+    )
+    return list(db.session.execute(query).unique().scalars())

@@ -1,0 +1,145 @@
+"""The reader's pages: front pages, statements, about and the month archive."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from itertools import groupby
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from . import queries
+from .content import excerpt
+from .i18n import supported_languages
+from .models import Translation
+
+bp = Blueprint("site", __name__)
+
+
+def _page_number() -> int:
+    """The ?page= number; anything but a positive integer is a 404, not an error."""
+    raw = request.args.get("page", "1")
+    if not raw.isdecimal() or len(raw) > 9 or int(raw) < 1:
+        abort(404)
+    return int(raw)
+
+
+def _entries(translations: list[Translation]) -> list[dict[str, Any]]:
+    return [{"translation": t, "excerpt": excerpt(t.body, t.summary)} for t in translations]
+
+
+def _language_pages(endpoint: str, **values: Any) -> dict[str, str]:
+    """The same page in every language, for the switcher and hreflang links."""
+    return {code: url_for(endpoint, lang=code, **values) for code in supported_languages()}
+
+
+@bp.get("/", defaults={"lang": None})
+@bp.get("/<lang:lang>/")
+def index(lang: str | None) -> str | Response:
+    if lang is None and "fm" in request.args and "fy" in request.args:
+        return _old_archive_redirect()
+    page = _page_number()
+    per_page = current_app.config["ENTRIES_PER_PAGE"]
+    total = queries.count_entries(lang)
+    if page > 1 and (page - 1) * per_page >= total:
+        abort(404)
+    translations = queries.listing_page(lang, supported_languages(), page, per_page)
+    return render_template(
+        "index.html",
+        lang=lang,
+        entries=_entries(translations),
+        page=page,
+        newer=url_for("site.index", lang=lang, page=page - 1) if page > 1 else None,
+        older=url_for("site.index", lang=lang, page=page + 1) if page * per_page < total else None,
+        language_pages=_language_pages("site.index"),
+        hreflang_pages=_language_pages("site.index") if lang else None,
+        x_default=url_for("site.index", lang=None),
+    )
+
+
+def _old_archive_redirect() -> Response:
+    """The old site's /?fm=07&fy=2021 lives on as a permanent redirect."""
+    month, year = request.args["fm"], request.args["fy"]
+    if not (month.isdecimal() and year.isdecimal() and 1 <= int(month) <= 12):
+        abort(404)
+    if not 1 <= int(year) <= 9999:
+        abort(404)
+    return redirect(url_for("site.archive_month", year=int(year), month=int(month)), 301)
+
+
+@bp.get("/<lang:lang>/statements/<slug>")
+def statement(lang: str, slug: str) -> str:
+    translation = queries.translation_by_slug(lang, slug)
+    if translation is None:
+        abort(404)
+    siblings = {t.language: t for t in translation.statement.translations}
+    order = supported_languages()
+    translations = [siblings[code] for code in order if code in siblings]
+    language_pages = {
+        code: url_for("site.statement", lang=code, slug=siblings[code].slug)
+        if code in siblings
+        else url_for("site.index", lang=code)
+        for code in order
+    }
+    original = siblings.get(translation.statement.original_language, translations[0])
+    return render_template(
+        "statement.html",
+        lang=lang,
+        translation=translation,
+        translations=translations,
+        outdated=translation.may_be_outdated(),
+        language_pages=language_pages,
+        hreflang_pages={t.language: language_pages[t.language] for t in translations},
+        x_default=language_pages[original.language],
+    )
+
+
+@bp.get("/about", defaults={"lang": None})
+@bp.get("/<lang:lang>/about")
+def about(lang: str | None) -> str:
+    return render_template(
+        "about.html",
+        lang=lang,
+        language_pages=_language_pages("site.about"),
+        hreflang_pages=_language_pages("site.about") if lang else None,
+        x_default=url_for("site.about", lang=None),
+    )
+
+
+@bp.get("/archive", defaults={"lang": None})
+@bp.get("/<lang:lang>/archive")
+def archive(lang: str | None) -> str:
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    local = [moment.astimezone(zone) for moment in queries.publication_times(lang)]
+    months = [
+        (year, month, len(list(group)))
+        for (year, month), group in groupby(local, key=lambda m: (m.year, m.month))
+    ]
+    return render_template(
+        "archive.html",
+        lang=lang,
+        months=months,
+        language_pages=_language_pages("site.archive"),
+    )
+
+
+@bp.get("/archive/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>", defaults={"lang": None})
+@bp.get("/<lang:lang>/archive/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>")
+def archive_month(lang: str | None, year: int, month: int) -> str:
+    if not (1 <= year <= 9998 and 1 <= month <= 12):
+        abort(404)
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+    translations = queries.month_entries(
+        lang, supported_languages(), start.astimezone(UTC), end.astimezone(UTC)
+    )
+    return render_template(
+        "archive_month.html",
+        lang=lang,
+        month_start=start,
+        entries=_entries(translations),
+        language_pages=_language_pages("site.archive_month", year=year, month=month),
+    )

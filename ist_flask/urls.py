@@ -1,0 +1,29 @@
+"""Absolute URLs, for feeds, canonical and hreflang links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+
+
+def absolute(path: str) -> str:
+    """``path`` on this site as a full URL: under IST_SITE_URL when set, else the request's host."""
+    base = current_app.config.get("SITE_URL") or request.host_url
+    return base.rstrip("/") + path
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """The full URL of ``endpoint``."""
+    return absolute(url_for(endpoint, **values))
+
+
+def canonical_path() -> str:
+    """The current page's path, keeping only the query that names a different page."""
+    page = request.args.get("page")
+    return f"{request.path}?page={page}" if page and page != "1" else request.path
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(absolute)
+    app.add_template_global(canonical_path)
