@@ -23,7 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from . import cli, errors, i18n, urls
+    from . import cli, errors, i18n, translate, urls
     from .extensions import babel, db, migrate
 
     db.init_app(app)
@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     urls.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    translate.init_app(app)
 
     from . import feeds, site
 

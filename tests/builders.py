@@ -1,0 +1,43 @@
+"""Test data written through the import format, the way maintainers add statements."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Flask
+
+from ist_flask import store
+from ist_flask.i18n import supported_languages
+from ist_flask.statement_file import parse_statement_file
+
+
+def statement(
+    published: str, translations: dict[str, dict[str, Any]], **extra: Any
+) -> dict[str, Any]:
+    filled = {
+        language: {"body": f"<p>Body of {fields['title']}.</p>", **fields}
+        for language, fields in translations.items()
+    }
+    return {"published": published, "translations": filled, **extra}
+
+
+def add(app: Flask, *statements: dict[str, Any]) -> None:
+    with app.app_context():
+        records = parse_statement_file(
+            json.dumps({"statements": list(statements)}), supported_languages()
+        )
+        store.import_statements(records)
+
+
+def numbered(count: int, start: datetime | None = None, language: str = "en") -> list[dict]:
+    """``count`` statements, one a day back from ``start``, titled "Number N"."""
+    start = start or datetime(2019, 1, 1, tzinfo=UTC)
+    return [
+        statement(
+            (start - timedelta(days=n)).isoformat(),
+            {language: {"title": f"Number {n}"}},
+        )
+        for n in range(count)
+    ]

@@ -1,0 +1,122 @@
+"""The front page: the seed's page, newest first, 20 entries a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from builders import add, numbered, statement
+from flask import Flask
+from flask.testing import FlaskClient
+from pages import entries, fold, parse
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "front-page.txt"
+
+
+def seed_front_page() -> dict:
+    """The seed's heading, intro and entries, read from ../shared/seed."""
+    blocks = [block.strip() for block in SEED.read_text(encoding="utf-8").split("\n\n")]
+    heading, intro, more, *rest = blocks
+    seeded = []
+    while rest:
+        end = rest.index("Full statement")
+        title, date, *paragraphs = rest[:end]
+        seeded.append({"title": title, "date": date, "excerpt": fold(" ".join(paragraphs))})
+        rest = [block for block in rest[end + 1 :] if block]
+    return {"heading": heading, "intro": intro, "more": more, "entries": seeded}
+
+
+def test_front_page_reads_as_the_seed_entry_by_entry(client: FlaskClient) -> None:
+    seed = seed_front_page()
+    page = parse(client.get("/"))
+
+    assert fold(page.cssselect("h1")[0].text_content()) == seed["heading"]
+    intro = page.cssselect(".intro p")
+    assert fold(intro[0].text_content()) == seed["intro"]
+    assert fold(intro[1].text_content()) == seed["more"]
+    assert intro[1].cssselect("a")[0].get("href") == "/about"
+
+    shown = entries(page)
+    assert len(shown) == len(seed["entries"]) == 4
+    for seen, expected in zip(shown, seed["entries"], strict=True):
+        assert seen["title"] == expected["title"]
+        assert seen["date"] == expected["date"]
+        assert seen["excerpt"] == expected["excerpt"]
+        assert seen["more"] == "Full statement"
+
+
+def test_entries_link_to_their_statement_pages(client: FlaskClient) -> None:
+    for entry in entries(parse(client.get("/"))):
+        page = parse(client.get(entry["href"]))
+        assert fold(page.cssselect("h1")[0].text_content()) == entry["title"]
+
+
+def test_translations_of_one_statement_stand_together_in_language_order(
+    client: FlaskClient,
+) -> None:
+    langs = [entry["lang"] for entry in entries(parse(client.get("/")))]
+    assert langs == ["en", "fr", "es", "en"]
+
+
+def test_front_page_lists_newest_first(app: Flask, client: FlaskClient) -> None:
+    add(app, statement("2024-03-01T12:00:00Z", {"en": {"title": "Newest of all"}}))
+    shown = entries(parse(client.get("/")))
+    assert shown[0]["title"] == "Newest of all"
+    assert shown[0]["date"] == "Friday 1st March 2024"
+
+
+def test_front_page_shows_20_entries_a_page_with_newer_and_older_links(
+    empty_app: Flask,
+) -> None:
+    add(empty_app, *numbered(45))
+    client = empty_app.test_client()
+
+    first = parse(client.get("/"))
+    assert [e["title"] for e in entries(first)] == [f"Number {n}" for n in range(20)]
+    assert not first.xpath("//a[normalize-space()='Newer']")
+    older = first.xpath("//a[normalize-space()='Older']")[0].get("href")
+    assert older == "/?page=2"
+
+    second = parse(client.get(older))
+    assert [e["title"] for e in entries(second)] == [f"Number {n}" for n in range(20, 40)]
+    assert second.xpath("//a[normalize-space()='Newer']")[0].get("href") == "/?page=1"
+
+    third = parse(client.get("/?page=3"))
+    assert [e["title"] for e in entries(third)] == [f"Number {n}" for n in range(40, 45)]
+    assert not third.xpath("//a[normalize-space()='Older']")
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "2", "abc", "1.5", "99999999999999999999", "", "٣"])
+def test_a_page_out_of_range_or_not_a_positive_integer_is_404(
+    client: FlaskClient, page: str
+) -> None:
+    response = client.get(f"/?page={page}")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_an_excerpt_is_cut_at_150_words(app: Flask, client: FlaskClient) -> None:
+    words = " ".join(f"word{n}" for n in range(400))
+    add(
+        app, statement("2024-01-01T00:00:00Z", {"en": {"title": "Long", "body": f"<p>{words}</p>"}})
+    )
+    excerpt = entries(parse(client.get("/")))[0]["excerpt"]
+    assert excerpt.endswith("word149 ...")
+    assert len(excerpt.split()) == 151
+
+
+def test_a_summary_is_the_excerpt_when_given(app: Flask, client: FlaskClient) -> None:
+    add(
+        app,
+        statement(
+            "2024-01-01T00:00:00Z",
+            {"en": {"title": "Summed up", "summary": "In short: solidarity.", "body": "<p>x</p>"}},
+        ),
+    )
+    assert entries(parse(client.get("/")))[0]["excerpt"] == "In short: solidarity."
+
+
+def test_an_empty_site_says_so(empty_app: Flask) -> None:
+    response = empty_app.test_client().get("/")
+    assert response.status_code == 200
+    assert "No statements have been published" in response.get_data(as_text=True)
