@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install what the tests need, then run the whole suite on SQLite and, when the
+# PostgreSQL server on 127.0.0.1:5432 answers, again on a database of its own.
+# This is the README's test command; .ci/run calls it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+
+echo "== tests on SQLite"
+.venv/bin/python -m pytest -q "$@"
+
+pg_url="postgresql+psycopg://postgres@127.0.0.1:5432"
+if .venv/bin/python - "$pg_url/postgres" <<'PY' 2>/dev/null; then
+import sys, psycopg
+psycopg.connect(sys.argv[1].replace("+psycopg", ""), connect_timeout=3).close()
+PY
+  db="ist_test_$$"
+  drop() { .venv/bin/python - "$pg_url/postgres" "$db" <<'PY'
+import sys, psycopg
+with psycopg.connect(sys.argv[1].replace("+psycopg", ""), autocommit=True) as c:
+    c.execute(f'DROP DATABASE IF EXISTS "{sys.argv[2]}" WITH (FORCE)')
+PY
+  }
+  trap drop EXIT
+  .venv/bin/python - "$pg_url/postgres" "$db" <<'PY'
+import sys, psycopg
+with psycopg.connect(sys.argv[1].replace("+psycopg", ""), autocommit=True) as c:
+    c.execute(f'CREATE DATABASE "{sys.argv[2]}"')
+PY
+  echo "== tests on PostgreSQL ($db)"
+  IST_TEST_DATABASE_URI="$pg_url/$db" .venv/bin/python -m pytest -q "$@"
+else
+  echo "PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL run is skipped" >&2
+  if [ "${CI:-}" = "true" ]; then exit 1; fi
+fi

@@ -1,0 +1,336 @@
+"""Languages: a section per language, negotiation on /, dates in each language's own form."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from builders import add, statement
+from conftest import make_app
+from flask import Flask
+from flask.testing import FlaskClient
+from pages import entries, fold, parse
+
+from ist_flask import PROJECT_ROOT
+from ist_flask.i18n import date_words, language_name
+
+FR_STATEMENT = "/fr/statements/liberez-frank-garcia-hernandez-et-ses-camarades"
+
+
+def test_a_french_reader_on_the_front_page_gets_french_words_and_dates(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
+    page = parse(response)
+    assert page.get("lang") == "fr"
+    shown = entries(page)
+    assert {e["more"] for e in shown} == {"Déclaration complète"}
+    assert shown[0]["date"] == "mardi 13 juillet 2021"
+    # The front page still lists every language.
+    assert [e["lang"] for e in shown] == ["en", "fr", "es", "en"]
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_the_front_page_defaults_to_english(client: FlaskClient) -> None:
+    for header in ({}, {"Accept-Language": "ja, zh;q=0.8"}, {"Accept-Language": "*"}):
+        page = parse(client.get("/", headers=header))
+        assert page.get("lang") == "en"
+        assert entries(page)[0]["more"] == "Full statement"
+
+
+def test_a_language_page_is_not_negotiated(client: FlaskClient) -> None:
+    response = client.get("/es/", headers={"Accept-Language": "fr"})
+    assert "Accept-Language" not in response.headers.get("Vary", "")
+
+
+def test_a_language_front_page_shows_only_that_language_in_that_language(
+    client: FlaskClient,
+) -> None:
+    page = parse(client.get("/es/"))
+    assert page.get("lang") == "es"
+    shown = entries(page)
+    assert [e["title"] for e in shown] == ["Liberar a Frank García Hernández y a sus compañeros"]
+    assert shown[0]["date"] == "martes, 13 de julio de 2021"
+    assert shown[0]["more"] == "Declaración completa"
+    assert fold(page.cssselect("h1")[0].text_content()) == "Socialismo desde abajo"
+
+
+def test_a_language_with_no_statements_says_so_in_its_language(client: FlaskClient) -> None:
+    page = parse(client.get("/de/"))
+    assert entries(page) == []
+    assert "Sprache" in fold(page.cssselect("main")[0].text_content())
+
+
+def test_about_pages_follow_their_language(client: FlaskClient) -> None:
+    assert parse(client.get("/ru/about")).get("lang") == "ru"
+    assert parse(client.get("/about", headers={"Accept-Language": "tr"})).get("lang") == "tr"
+
+
+def test_a_statement_page_speaks_the_statement_language(client: FlaskClient) -> None:
+    page = parse(client.get(FR_STATEMENT, headers={"Accept-Language": "de"}))
+    assert page.get("lang") == "fr"
+    assert fold(page.cssselect("time")[0].text_content()) == "mardi 13 juillet 2021"
+    assert fold(page.cssselect(".site-nav a")[0].text_content()) == "Déclarations"
+
+
+@pytest.mark.parametrize("path", ["/xx/", "/pl/about", "/zz/statements/x", "/EN/", "/en-gb/"])
+def test_an_unsupported_language_in_the_url_is_404(client: FlaskClient, path: str) -> None:
+    assert client.get(path).status_code == 404
+
+
+def test_the_switcher_names_each_language_in_itself(client: FlaskClient) -> None:
+    page = parse(client.get("/"))
+    names = [fold(a.text_content()) for a in page.cssselect(".language-switcher a")]
+    assert names == ["English", "Français", "Español", "Deutsch", "Ελληνικά", "Türkçe", "Русский"]
+    assert [a.get("lang") for a in page.cssselect(".language-switcher a")] == [
+        "en", "fr", "es", "de", "el", "tr", "ru",
+    ]  # fmt: skip
+
+
+def test_the_switcher_leads_to_the_translation_or_the_language_front_page(
+    client: FlaskClient,
+) -> None:
+    page = parse(client.get(FR_STATEMENT))
+    links = {a.get("hreflang"): a.get("href") for a in page.cssselect(".language-switcher a")}
+    assert links["en"] == "/en/statements/release-frank-garcia-hernandez-and-his-comrades"
+    assert links["es"] == "/es/statements/liberar-a-frank-garcia-hernandez-y-a-sus-companeros"
+    assert links["de"] == "/de/"
+    assert links["ru"] == "/ru/"
+    current = page.cssselect(".language-switcher a[aria-current=page]")
+    assert [a.get("hreflang") for a in current] == ["fr"]
+
+
+def test_the_switcher_keeps_the_page(client: FlaskClient) -> None:
+    page = parse(client.get("/fr/archive/2021/07"))
+    links = {a.get("hreflang"): a.get("href") for a in page.cssselect(".language-switcher a")}
+    assert links["el"] == "/el/archive/2021/07"
+    page = parse(client.get("/fr/about"))
+    assert {a.get("href") for a in page.cssselect(".language-switcher a")} >= {"/de/about"}
+
+
+def test_entries_in_another_language_than_the_page_are_marked(client: FlaskClient) -> None:
+    page = parse(client.get("/", headers={"Accept-Language": "de"}))
+    articles = page.cssselect("article.entry")
+    assert [a.get("lang") for a in articles] == ["en", "fr", "es", "en"]
+    # The date and the link are interface text, in the page's language.
+    assert articles[1].cssselect(".entry-date")[0].get("lang") == "de"
+
+
+def test_statement_pages_carry_hreflang_alternates_x_default_and_canonical(
+    client: FlaskClient,
+) -> None:
+    page = parse(client.get(FR_STATEMENT))
+    alternates = {
+        link.get("hreflang"): link.get("href")
+        for link in page.cssselect("head link[rel=alternate][hreflang]")
+    }
+    base = "http://localhost"
+    assert alternates == {
+        "en": f"{base}/en/statements/release-frank-garcia-hernandez-and-his-comrades",
+        "fr": f"{base}{FR_STATEMENT}",
+        "es": f"{base}/es/statements/liberar-a-frank-garcia-hernandez-y-a-sus-companeros",
+        "x-default": f"{base}/en/statements/release-frank-garcia-hernandez-and-his-comrades",
+    }
+    assert page.cssselect("head link[rel=canonical]")[0].get("href") == f"{base}{FR_STATEMENT}"
+
+
+def test_language_front_pages_carry_alternates_for_every_language(client: FlaskClient) -> None:
+    page = parse(client.get("/tr/?page=1"))
+    alternates = {
+        link.get("hreflang"): link.get("href")
+        for link in page.cssselect("head link[rel=alternate][hreflang]")
+    }
+    assert alternates["x-default"] == "http://localhost/"
+    assert alternates["el"] == "http://localhost/el/"
+    assert len(alternates) == 8
+    assert page.cssselect("link[rel=canonical]")[0].get("href") == "http://localhost/tr/"
+
+
+def test_site_url_sets_the_absolute_urls(database_uri: str) -> None:
+    app = make_app(database_uri, SITE_URL="https://example.org/")
+    page = parse(app.test_client().get("/fr/"))
+    assert page.cssselect("link[rel=canonical]")[0].get("href") == "https://example.org/fr/"
+
+
+# Dates ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (1, "Thursday 1st July 2021"),
+        (2, "Friday 2nd July 2021"),
+        (3, "Saturday 3rd July 2021"),
+        (4, "Sunday 4th July 2021"),
+        (11, "Sunday 11th July 2021"),
+        (12, "Monday 12th July 2021"),
+        (13, "Tuesday 13th July 2021"),
+        (21, "Wednesday 21st July 2021"),
+        (22, "Thursday 22nd July 2021"),
+        (23, "Friday 23rd July 2021"),
+        (24, "Saturday 24th July 2021"),
+        (31, "Saturday 31st July 2021"),
+    ],
+)
+def test_english_dates_have_ordinal_suffixes(day: int, words: str) -> None:
+    assert date_words(date(2021, 7, day), "en") == words
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "Tuesday 13th July 2021"),
+        ("fr", "mardi 13 juillet 2021"),
+        ("es", "martes, 13 de julio de 2021"),
+        ("de", "Dienstag, 13. Juli 2021"),
+        ("el", "Τρίτη 13 Ιουλίου 2021"),  # the month in the genitive
+        ("tr", "13 Temmuz 2021 Salı"),
+        ("ru", "вторник, 13 июля 2021\u202fг."),  # genitive month; CLDR's narrow no-break space
+    ],
+)
+def test_each_language_writes_dates_in_its_own_form(language: str, words: str) -> None:
+    assert date_words(date(2021, 7, 13), language) == words
+
+
+def test_dates_are_written_in_the_site_time_zone(database_uri: str) -> None:
+    app = make_app(database_uri, TIMEZONE="Asia/Tokyo")
+    add(app, statement("2021-07-12T23:30:00Z", {"en": {"title": "Late in London"}}))
+    shown = entries(parse(app.test_client().get("/")))
+    assert shown[0]["date"] == "Tuesday 13th July 2021"
+    assert shown[0]["datetime"] == "2021-07-13"
+
+
+# Archives ---------------------------------------------------------------------
+
+
+def test_the_month_archive_lists_that_month_only(app: Flask, client: FlaskClient) -> None:
+    add(app, statement("2021-08-01T00:00:00Z", {"en": {"title": "August"}}))
+    page = parse(client.get("/archive/2021/07"))
+    assert [e["title"] for e in entries(page)] == [
+        "Release Frank García Hernández And His Comrades",
+        "Libérez Frank García Hernández et ses camarades",
+        "Liberar a Frank García Hernández y a sus compañeros",
+    ]
+    assert fold(page.cssselect("h1")[0].text_content()) == "July 2021"
+    fr = parse(client.get("/fr/archive/2021/07"))
+    assert [e["lang"] for e in entries(fr)] == ["fr"]
+    assert fold(fr.cssselect("h1")[0].text_content()) == "Juillet 2021"
+
+
+def test_the_archive_months_follow_the_site_time_zone(database_uri: str) -> None:
+    app = make_app(database_uri, TIMEZONE="Europe/Athens")
+    add(app, statement("2021-06-30T22:30:00Z", {"en": {"title": "Athens July"}}))
+    client = app.test_client()
+    assert "Athens July" in client.get("/archive/2021/07").get_data(as_text=True)
+    assert "Athens July" not in client.get("/archive/2021/06").get_data(as_text=True)
+
+
+def test_the_archive_index_counts_each_month(client: FlaskClient) -> None:
+    page = parse(client.get("/archive"))
+    items = [fold(li.text_content()) for li in page.cssselect(".archive-months li")]
+    assert items == ["July 2021 (1 statement)", "November 2020 (1 statement)"]
+    ru = parse(client.get("/ru/archive"))
+    assert [fold(li.text_content()) for li in ru.cssselect(".archive-months li")] == []
+
+
+def test_the_front_page_links_to_the_archive(client: FlaskClient) -> None:
+    page = parse(client.get("/fr/"))
+    assert "/fr/archive" in [a.get("href") for a in page.cssselect("main a")]
+
+
+def test_the_old_archive_query_redirects_permanently(client: FlaskClient) -> None:
+    response = client.get("/?fm=07&fy=2021")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/archive/2021/07"
+    assert client.get("/?fm=13&fy=2021").status_code == 404
+    assert client.get("/?fm=x&fy=2021").status_code == 404
+
+
+# Out-of-date translations ---------------------------------------------------------
+
+
+def test_a_translation_older_than_its_edited_original_says_so(
+    app: Flask, client: FlaskClient, runner
+) -> None:
+    add(
+        app,
+        statement(
+            "2022-05-01T00:00:00Z",
+            {
+                "es": {
+                    "title": "Original en español",
+                    "slug": "original",
+                    "updated": "2022-06-01T00:00:00Z",
+                },
+                "fr": {
+                    "title": "Traduction",
+                    "slug": "traduction",
+                    "updated": "2022-05-01T00:00:00Z",
+                },
+                "en": {
+                    "title": "Newer translation",
+                    "slug": "newer",
+                    "updated": "2022-07-01T00:00:00Z",
+                },
+            },
+            original="es",
+        ),
+    )
+    notice = parse(client.get("/fr/statements/traduction")).cssselect(".notice")
+    assert [fold(n.text_content()) for n in notice] == [
+        "Le texte original a été modifié depuis la dernière mise à jour de cette traduction."
+    ]
+    assert not parse(client.get("/en/statements/newer")).cssselect(".notice")
+    assert not parse(client.get("/es/statements/original")).cssselect(".notice")
+
+    listed = runner.invoke(args=["statements", "outdated"])
+    assert listed.exit_code == 0
+    assert listed.output.splitlines() == ["fr\ttraduction\tTraduction"]
+    refused = runner.invoke(args=["statements", "outdated", "xx"])
+    assert refused.exit_code == 2 and "not a supported language" in refused.output
+
+
+def test_the_original_defaults_to_the_first_translation(app: Flask, runner, tmp_path: Path) -> None:
+    add(
+        app,
+        statement("2022-05-01T00:00:00Z", {"de": {"title": "Zuerst"}, "en": {"title": "Second"}}),
+    )
+    out = tmp_path / "out.json"
+    runner.invoke(args=["statements", "export", str(out)])
+    assert '"original": "de"' in out.read_text(encoding="utf-8")
+
+
+# Right to left --------------------------------------------------------------------
+
+
+def test_a_right_to_left_language_takes_one_catalog_and_one_line(
+    database_uri: str, tmp_path: Path
+) -> None:
+    catalog = Catalog(locale="ar")
+    catalog.add("Socialism From Below", "الاشتراكية من الأسفل")
+    folder = tmp_path / "ar" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.mo").open("wb") as mo:
+        write_mo(mo, catalog)
+
+    app = make_app(
+        database_uri,
+        LANGUAGES=["en", "fr", "es", "de", "el", "tr", "ru", "ar"],
+        BABEL_TRANSLATION_DIRECTORIES=f"{PROJECT_ROOT / 'translations'};{tmp_path}",
+    )
+    page = parse(app.test_client().get("/ar/"))
+    assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")
+    assert fold(page.cssselect("h1")[0].text_content()) == "الاشتراكية من الأسفل"
+    switcher = page.cssselect(".language-switcher a[hreflang=ar]")[0]
+    assert (fold(switcher.text_content()), switcher.get("dir")) == ("العربية", "rtl")
+    # The other pages keep their direction.
+    assert parse(app.test_client().get("/fr/")).get("dir") == "ltr"
+
+
+def test_language_names_are_capitalised_in_themselves() -> None:
+    assert [language_name(code) for code in ("fr", "es", "ru", "tr")] == [
+        "Français", "Español", "Русский", "Türkçe",
+    ]  # fmt: skip
