@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,22 @@ def empty_app(database_uri: str) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def configured_app(database_uri: str) -> Iterator[Callable[..., Flask]]:
+    """Make apps on the test database with extra settings; their connections close after."""
+    made: list[Flask] = []
+
+    def configured(**config: Any) -> Flask:
+        app = make_app(database_uri, **config)
+        made.append(app)
+        return app
+
+    yield configured
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import feedparser
@@ -161,13 +162,11 @@ def test_a_feed_holds_the_20_newest_newest_first(empty_app: Flask) -> None:
     assert [e.title for e in feed.entries] == [f"Number {n}" for n in range(20)]
 
 
-def test_site_url_makes_the_absolute_urls(database_uri: str) -> None:
-    from conftest import make_app
-
+def test_site_url_makes_the_absolute_urls(configured_app: Callable[..., Flask]) -> None:
     from ist_flask import store
     from ist_flask.i18n import DEFAULT_LANGUAGES
 
-    app = make_app(database_uri, SITE_URL="https://example.org")
+    app = configured_app(SITE_URL="https://example.org")
     with app.app_context():
         store.load_demo(DEFAULT_LANGUAGES)
     feed = read(app.test_client(), "/fr/feed.atom")
@@ -190,10 +189,8 @@ def test_feeds_have_their_media_types_validators_and_cache_control(client: Flask
     assert atom.headers["Cache-Control"] in ("public, max-age=300", "max-age=300, public")
 
 
-def test_max_age_is_configurable(database_uri: str) -> None:
-    from conftest import make_app
-
-    app = make_app(database_uri, FEED_MAX_AGE=60)
+def test_max_age_is_configurable(configured_app: Callable[..., Flask]) -> None:
+    app = configured_app(FEED_MAX_AGE=60)
     assert "max-age=60" in app.test_client().get("/feed.atom").headers["Cache-Control"]
 
 

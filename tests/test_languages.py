@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,6 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from builders import add, statement
-from conftest import make_app
 from flask import Flask
 from flask.testing import FlaskClient
 from pages import entries, fold, parse
@@ -149,8 +149,8 @@ def test_language_front_pages_carry_alternates_for_every_language(client: FlaskC
     assert page.cssselect("link[rel=canonical]")[0].get("href") == "http://localhost/tr/"
 
 
-def test_site_url_sets_the_absolute_urls(database_uri: str) -> None:
-    app = make_app(database_uri, SITE_URL="https://example.org/")
+def test_site_url_sets_the_absolute_urls(configured_app: Callable[..., Flask]) -> None:
+    app = configured_app(SITE_URL="https://example.org/")
     page = parse(app.test_client().get("/fr/"))
     assert page.cssselect("link[rel=canonical]")[0].get("href") == "https://example.org/fr/"
 
@@ -195,8 +195,8 @@ def test_each_language_writes_dates_in_its_own_form(language: str, words: str) -
     assert date_words(date(2021, 7, 13), language) == words
 
 
-def test_dates_are_written_in_the_site_time_zone(database_uri: str) -> None:
-    app = make_app(database_uri, TIMEZONE="Asia/Tokyo")
+def test_dates_are_written_in_the_site_time_zone(configured_app: Callable[..., Flask]) -> None:
+    app = configured_app(TIMEZONE="Asia/Tokyo")
     add(app, statement("2021-07-12T23:30:00Z", {"en": {"title": "Late in London"}}))
     shown = entries(parse(app.test_client().get("/")))
     assert shown[0]["date"] == "Tuesday 13th July 2021"
@@ -220,8 +220,8 @@ def test_the_month_archive_lists_that_month_only(app: Flask, client: FlaskClient
     assert fold(fr.cssselect("h1")[0].text_content()) == "Juillet 2021"
 
 
-def test_the_archive_months_follow_the_site_time_zone(database_uri: str) -> None:
-    app = make_app(database_uri, TIMEZONE="Europe/Athens")
+def test_the_archive_months_follow_the_site_time_zone(configured_app: Callable[..., Flask]) -> None:
+    app = configured_app(TIMEZONE="Europe/Athens")
     add(app, statement("2021-06-30T22:30:00Z", {"en": {"title": "Athens July"}}))
     client = app.test_client()
     assert "Athens July" in client.get("/archive/2021/07").get_data(as_text=True)
@@ -307,7 +307,7 @@ def test_the_original_defaults_to_the_first_translation(app: Flask, runner, tmp_
 
 
 def test_a_right_to_left_language_takes_one_catalog_and_one_line(
-    database_uri: str, tmp_path: Path
+    configured_app: Callable[..., Flask], tmp_path: Path
 ) -> None:
     catalog = Catalog(locale="ar")
     catalog.add("Socialism From Below", "الاشتراكية من الأسفل")
@@ -316,8 +316,7 @@ def test_a_right_to_left_language_takes_one_catalog_and_one_line(
     with (folder / "messages.mo").open("wb") as mo:
         write_mo(mo, catalog)
 
-    app = make_app(
-        database_uri,
+    app = configured_app(
         LANGUAGES=["en", "fr", "es", "de", "el", "tr", "ru", "ar"],
         BABEL_TRANSLATION_DIRECTORIES=f"{PROJECT_ROOT / 'translations'};{tmp_path}",
     )
