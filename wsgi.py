@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
 from flask_migrate import upgrade
 from waitress import serve
 
 from ist_flask import create_app, store
+from ist_flask.config import ConfigurationError
 from ist_flask.i18n import supported_languages
 
-app = create_app()
+try:
+    app = create_app()
+except ConfigurationError as error:
+    # A setting to fix, not a bug: say so plainly, without a traceback.
+    sys.exit(f"ist_flask cannot start: {error}")
 
 
 def prepare_database(load_demo: bool) -> None:

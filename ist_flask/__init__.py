@@ -15,28 +15,33 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from .config import default_config
+    from .config import default_config, ensure_secret_key
 
     app.config.from_mapping(default_config(app.instance_path, PROJECT_ROOT))
     if test_config is None:
         app.config.from_prefixed_env("IST")
     else:
         app.config.from_mapping(test_config)
+    ensure_secret_key(app.config, app.instance_path)
 
-    from . import cli, errors, i18n, translate, urls
-    from .extensions import babel, db, migrate
+    from . import accounts, cli, errors, i18n, translate, urls
+    from .extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    accounts.init_app(app)
     i18n.init_app(app)
     urls.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     translate.init_app(app)
 
-    from . import feeds, site
+    from . import admin, feeds, site
 
     app.register_blueprint(site.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(admin.bp)
     return app

@@ -13,10 +13,20 @@ from sqlalchemy.orm import selectinload
 from . import store
 from .extensions import db
 from .i18n import is_supported, supported_languages
-from .models import Statement
+from .models import Statement, Translation
 from .statement_file import StatementFileError, dump_statement_file, parse_statement_file
 
 statements = AppGroup("statements", help="Import, export and check statements.")
+
+
+def _check_language(language: str | None) -> None:
+    # Checked in the command, not in a click callback: the app context that
+    # holds the language list exists only once the command runs.
+    if language is not None and not is_supported(language):
+        raise click.BadParameter(
+            f"{language!r} is not a supported language ({', '.join(supported_languages())})",
+            param_hint="LANGUAGE",
+        )
 
 
 @statements.command("import")
@@ -52,11 +62,7 @@ def export_command(file: Path) -> None:
 @click.argument("language", required=False)
 def outdated_command(language: str | None) -> None:
     """List translations whose original was edited after them (in LANGUAGE, or all)."""
-    if language is not None and not is_supported(language):
-        raise click.BadParameter(
-            f"{language!r} is not a supported language ({', '.join(supported_languages())})",
-            param_hint="LANGUAGE",
-        )
+    _check_language(language)
     query = (
         select(Statement)
         .options(selectinload(Statement.translations))
@@ -71,6 +77,28 @@ def outdated_command(language: str | None) -> None:
             click.echo(f"{translation.language}\t{translation.slug}\t{translation.title}")
     if not found:
         click.echo("No translation is older than its original.")
+
+
+@statements.command("missing")
+@click.argument("language")
+def missing_command(language: str) -> None:
+    """List the statements that have no translation in LANGUAGE."""
+    _check_language(language)
+    query = (
+        select(Statement)
+        .where(~Statement.translations.any(Translation.language == language))
+        .options(selectinload(Statement.translations))
+        .order_by(Statement.published_at.desc(), Statement.id.desc())
+    )
+    found = 0
+    for statement in db.session.execute(query).scalars():
+        found += 1
+        original = statement.translation(statement.original_language) or statement.translations[0]
+        click.echo(
+            f"{statement.published_at:%Y-%m-%d}\t{original.language}\t{original.slug}\t{original.title}"
+        )
+    if not found:
+        click.echo(f"Every statement has a translation in {language}.")
 
 
 def init_app(app: Flask) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -27,4 +28,55 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "FEED_SIZE": 20,
         # Seconds a feed reader or proxy may keep a feed before asking again.
         "FEED_MAX_AGE": 300,
+        # Signs the editor's session cookie. Unset: a key is made once and kept in
+        # the instance folder, unless PRODUCTION is on, where it must be given.
+        "SECRET_KEY": None,
+        "PRODUCTION": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        # A CSRF token lasts as long as the editor's session, so that a long
+        # piece of writing is never refused for an expired token.
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Failed logins allowed per account and per address before a pause.
+        "LOGIN_FAILURE_LIMIT": "5 per 15 minutes",
+        # Where login failures are counted: memory:// (one process) or redis://host:6379.
+        "RATELIMIT_STORAGE_URI": "memory://",
     }
+
+
+class ConfigurationError(RuntimeError):
+    """A setting that keeps the site from starting safely."""
+
+
+# Keys that appear in examples and tutorials are not secrets.
+_PLACEHOLDER_KEYS = {"dev", "secret", "change-me", "changeme", "secret-key", "your-secret-key"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def ensure_secret_key(config: dict[str, Any], instance_path: str) -> None:
+    """Check the secret key, or in the embedded setup make one and keep it.
+
+    In production a missing, placeholder or short key stops the site: sessions
+    signed with a guessable key would let anyone in as a maintainer.
+    """
+    key = config.get("SECRET_KEY")
+    if config.get("PRODUCTION"):
+        if (
+            not key
+            or str(key).lower() in _PLACEHOLDER_KEYS
+            or len(str(key)) < MIN_SECRET_KEY_LENGTH
+        ):
+            raise ConfigurationError(
+                "IST_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters in production "
+                '(python -c "import secrets; print(secrets.token_hex(32))")'
+            )
+        return
+    if key:
+        return
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+    config["SECRET_KEY"] = path.read_text(encoding="utf-8").strip()

@@ -8,8 +8,20 @@ from __future__ import annotations
 import html
 import re
 
+import markdown
 import nh3
 from slugify import slugify
+
+# A statement is a draft until it is published; readers see only published ones.
+DRAFT = "draft"
+PUBLISHED = "published"
+STATUSES = (DRAFT, PUBLISHED)
+
+# Longest accepted texts; the editor and the import refuse longer ones.
+TITLE_MAX_LENGTH = 300
+SLUG_MAX_LENGTH = 200
+SUMMARY_MAX_LENGTH = 2_000
+BODY_MAX_LENGTH = 500_000
 
 EXCERPT_WORDS = 150
 # A text only a few words over the limit is shown whole: cutting 150 words
@@ -55,6 +67,12 @@ def sanitise(body_html: str) -> str:
     )
 
 
+def render_markdown(source: str) -> str:
+    """The sanitised HTML of a Markdown text: whatever HTML the text holds is
+    cleaned like any other, so Markdown is no way around the allow-list."""
+    return sanitise(markdown.markdown(source, extensions=["extra", "sane_lists"]))
+
+
 def plain_text(body_html: str) -> str:
     """The words of ``body_html``: tags stripped, entities decoded, white space folded."""
     spaced = _BLOCK_TAG.sub(" ", body_html)
@@ -86,4 +104,4 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def is_valid_slug(slug: str) -> bool:
     """Whether ``slug`` is lower-case ASCII words joined by single hyphens."""
-    return bool(SLUG_PATTERN.match(slug)) and len(slug) <= 200
+    return bool(SLUG_PATTERN.match(slug)) and len(slug) <= SLUG_MAX_LENGTH

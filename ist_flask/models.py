@@ -18,7 +18,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .content import DRAFT, PUBLISHED, STATUSES
 from .extensions import db
+
+__all__ = ["DRAFT", "PUBLISHED", "STATUSES", "SlugRedirect", "Statement", "Translation", "User"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -47,14 +50,26 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class Statement(db.Model):
-    """One piece of news, published at one time, in one or more languages."""
+    """One piece of news, published at one time, in one or more languages.
+
+    Readers see it once it is published and its time has come; a draft or a
+    statement scheduled for later stays on the editor's side.
+    """
 
     __tablename__ = "statements"
+    __table_args__ = (
+        CheckConstraint(f"status IN ('{DRAFT}', '{PUBLISHED}')", name="status_known"),
+        Index("ix_statements_status_published_at", "status", "published_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     # The language the statement was written in; the others are translations of it.
     original_language: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=PUBLISHED, server_default=PUBLISHED)
+    # Raised by every save in the editor, so that a save based on an older
+    # version is refused instead of overwriting someone else's work.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     translations: Mapped[list[Translation]] = relationship(
         back_populates="statement",
@@ -88,9 +103,14 @@ class Translation(db.Model):
     slug: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
+    # The Markdown the editor wrote `body` from; None for HTML that came by import.
+    body_source: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     statement: Mapped[Statement] = relationship(back_populates="translations")
+    old_slugs: Mapped[list[SlugRedirect]] = relationship(
+        back_populates="translation", cascade="all, delete-orphan"
+    )
 
     def may_be_outdated(self) -> bool:
         """Whether the original was edited after this translation was last updated."""
@@ -98,3 +118,39 @@ class Translation(db.Model):
             return False
         original = self.statement.translation(self.statement.original_language)
         return original is not None and original.updated_at > self.updated_at
+
+
+class SlugRedirect(db.Model):
+    """A slug a translation had before: its old URL answers with a 301 to the new one."""
+
+    __tablename__ = "slug_redirects"
+    __table_args__ = (UniqueConstraint("language", "slug", name="uq_slug_redirects_language_slug"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    slug: Mapped[str] = mapped_column(String(200))
+    translation_id: Mapped[int] = mapped_column(
+        ForeignKey("translations.id", ondelete="CASCADE"), index=True
+    )
+
+    translation: Mapped[Translation] = relationship(back_populates="old_slugs")
+
+
+class User(db.Model):
+    """A maintainer who may sign in to the editor."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Stored lower-cased, so that one address is one account.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    # What Flask-Login asks of a user object.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)

@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
-from .models import Statement, Translation
+from .models import PUBLISHED, SlugRedirect, Statement, Translation
+
+
+def visible() -> ColumnElement[bool]:
+    """Readers see published statements whose time has come: no drafts, nothing scheduled."""
+    return and_(Statement.status == PUBLISHED, Statement.published_at <= datetime.now(UTC))
 
 
 def _language_position(languages: Sequence[str]):  # type: ignore[no-untyped-def]
@@ -26,7 +31,7 @@ def _listing(language: str | None, languages: Sequence[str]) -> Select[tuple[Tra
         select(Translation)
         .join(Translation.statement)
         .options(contains_eager(Translation.statement))
-        .where(Statement.published_at <= datetime.now(UTC))
+        .where(visible())
     )
     if language is not None:
         query = query.where(Translation.language == language)
@@ -39,7 +44,7 @@ def _listing(language: str | None, languages: Sequence[str]) -> Select[tuple[Tra
 def count_entries(language: str | None) -> int:
     """How many published translations the listing for ``language`` (None: all) holds."""
     query = select(func.count(Translation.id)).join(Translation.statement)
-    query = query.where(Statement.published_at <= datetime.now(UTC))
+    query = query.where(visible())
     if language is not None:
         query = query.where(Translation.language == language)
     return db.session.execute(query).scalar_one()
@@ -69,11 +74,7 @@ def publication_times(language: str | None) -> list[datetime]:
     The archive groups these by month in the site's time zone, which SQL
     cannot do the same way on SQLite and PostgreSQL.
     """
-    query = (
-        select(Statement.published_at)
-        .where(Statement.published_at <= datetime.now(UTC))
-        .order_by(Statement.published_at.desc())
-    )
+    query = select(Statement.published_at).where(visible()).order_by(Statement.published_at.desc())
     if language is not None:
         query = query.where(Statement.translations.any(Translation.language == language))
     return list(db.session.execute(query).scalars())
@@ -90,7 +91,7 @@ def translation_by_slug(language: str, slug: str) -> Translation | None:
         .where(
             Translation.language == language,
             Translation.slug == slug,
-            Statement.published_at <= datetime.now(UTC),
+            visible(),
         )
     )
     return db.session.execute(query).scalar_one_or_none()
@@ -104,3 +105,14 @@ def feed_entries(language: str | None, languages: Sequence[str], limit: int) -> 
         .limit(limit)
     )
     return list(db.session.execute(query).unique().scalars())
+
+
+def renamed_translation(language: str, old_slug: str) -> Translation | None:
+    """The visible translation that used to have ``old_slug``, for a 301 to its new URL."""
+    query = (
+        select(Translation)
+        .join(SlugRedirect, SlugRedirect.translation_id == Translation.id)
+        .join(Translation.statement)
+        .where(SlugRedirect.language == language, SlugRedirect.slug == old_slug, visible())
+    )
+    return db.session.execute(query).scalar_one_or_none()

@@ -70,10 +70,14 @@ def _old_archive_redirect() -> Response:
 
 
 @bp.get("/<lang:lang>/statements/<slug>")
-def statement(lang: str, slug: str) -> str:
+def statement(lang: str, slug: str) -> str | Response:
     translation = queries.translation_by_slug(lang, slug)
     if translation is None:
-        abort(404)
+        renamed = queries.renamed_translation(lang, slug)
+        if renamed is None:
+            abort(404)
+        # An edited slug leaves the old address working for links already out there.
+        return redirect(url_for("site.statement", lang=lang, slug=renamed.slug), 301)
     siblings = {t.language: t for t in translation.statement.translations}
     order = supported_languages()
     translations = [siblings[code] for code in order if code in siblings]

@@ -1,10 +1,13 @@
 """The JSON file format that `flask statements import|export` read and write.
 
-    {"statements": [{"published": "2021-07-13T00:00:00Z", "original": "en",
+    {"statements": [{"published": "2021-07-13T00:00:00Z", "original": "en", "status": "published",
                      "translations": {"en": {"title": "…", "slug": "…", "summary": null,
-                                             "body": "<p>…</p>", "updated": "…"}}}]}
+                                             "body": "<p>…</p>", "markdown": null,
+                                             "updated": "…"}}}]}
 
-"original", "slug", "summary" and "updated" may be left out. Parsing checks the
+Only "published", "translations" and each translation's "title" and "body" are
+required; "status" is "published" unless it says "draft", and "markdown" keeps
+the editor's source of the body. Parsing checks the
 whole file and reports every problem before anything is written. No Flask here.
 """
 
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .content import is_valid_slug, sanitise
+from .content import PUBLISHED, STATUSES, is_valid_slug, sanitise
 
 MAX_REPORTED_PROBLEMS = 20
 
@@ -29,6 +32,7 @@ class TranslationRecord:
     summary: str | None
     body: str
     updated: datetime | None
+    markdown: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class StatementRecord:
     published: datetime
     original: str
     translations: tuple[TranslationRecord, ...]
+    status: str = PUBLISHED
 
 
 class StatementFileError(ValueError):
@@ -147,9 +152,12 @@ def _parse_statement(
     original = item.get("original", next(iter(translations_in)))
     if original not in translations_in:
         problems.append(f"{where}: original: {original!r} is not one of its translations")
+    status = item.get("status", PUBLISHED)
+    if status not in STATUSES:
+        problems.append(f"{where}: status: {status!r} must be one of {', '.join(STATUSES)}")
     if len(problems) > before or published is None:
         return None
-    return StatementRecord(published, original, tuple(translations))
+    return StatementRecord(published, original, tuple(translations), status)
 
 
 def _parse_translation(
@@ -182,6 +190,9 @@ def _parse_translation(
         updated = parse_datetime(fields["updated"])
         if updated is None:
             problems.append(f"{field}.updated: {fields['updated']!r} is not a date and time")
+    markdown = fields.get("markdown")
+    if markdown is not None and not isinstance(markdown, str):
+        problems.append(f"{field}.markdown: must be text or null")
     if len(problems) > before:
         return None
     assert isinstance(title, str) and isinstance(body, str)
@@ -192,6 +203,7 @@ def _parse_translation(
         summary=summary.strip() if isinstance(summary, str) and summary.strip() else None,
         body=sanitise(body),
         updated=updated,
+        markdown=markdown,
     )
 
 
@@ -202,12 +214,14 @@ def dump_statement_file(records: Iterable[StatementRecord]) -> str:
         {
             "published": format_datetime(record.published),
             "original": record.original,
+            "status": record.status,
             "translations": {
                 t.language: {
                     "title": t.title,
                     "slug": t.slug,
                     "summary": t.summary,
                     "body": t.body,
+                    "markdown": t.markdown,
                     "updated": format_datetime(t.updated) if t.updated else None,
                 }
                 for t in record.translations

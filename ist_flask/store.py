@@ -51,6 +51,7 @@ def import_statements(records: Sequence[StatementRecord]) -> int:
                     slug=slug,
                     summary=t.summary,
                     body=t.body,
+                    body_source=t.markdown,
                     updated_at=t.updated or record.published,
                 )
             )
@@ -91,6 +92,7 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
         yield StatementRecord(
             published=statement.published_at,
             original=statement.original_language,
+            status=statement.status,
             translations=tuple(
                 TranslationRecord(
                     language=t.language,
@@ -99,6 +101,7 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
                     summary=t.summary,
                     body=t.body,
                     updated=t.updated_at,
+                    markdown=t.body_source,
                 )
                 for t in translations
             ),

@@ -26,7 +26,12 @@ SERVER_DATABASE = os.environ.get("IST_TEST_DATABASE_URI")
 
 
 def make_app(database_uri: str, **config: Any) -> Flask:
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_uri, **config})
+    settings = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+    }
+    return create_app({**settings, **config})
 
 
 def _reset_server_database(app: Flask) -> None:

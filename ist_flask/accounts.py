@@ -1,0 +1,154 @@
+"""Maintainers' accounts: stored as scrypt hashes, signed in with Flask-Login,
+managed with `flask users create|list|set-password|delete`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db, login_manager
+from .models import User
+
+MIN_PASSWORD_LENGTH = 10
+# Checked against when an address is unknown, so that a wrong address and a
+# wrong password take the same time and cannot be told apart.
+_DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message says why."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def create_user(email: str, password: str) -> User:
+    """A new maintainer; the password is kept only as a werkzeug scrypt hash."""
+    address = normalise_email(email)
+    if "@" not in address or len(address) > 254:
+        raise AccountError(f"{email!r} is not an e-mail address")
+    if find_user(address):
+        raise AccountError(f"{address} already has an account")
+    _check_password(password)
+    user = User(
+        email=address,
+        password_hash=generate_password_hash(password, method="scrypt"),
+        created_at=datetime.now(UTC),
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def set_password(email: str, password: str) -> None:
+    user = find_user(email)
+    if user is None:
+        raise AccountError(f"no account for {email}")
+    _check_password(password)
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    db.session.commit()
+
+
+def delete_user(email: str) -> None:
+    user = find_user(email)
+    if user is None:
+        raise AccountError(f"no account for {email}")
+    db.session.delete(user)
+    db.session.commit()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with this address and password, or None."""
+    user = find_user(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdecimal() else None
+
+
+# Commands ------------------------------------------------------------------------
+
+users = AppGroup("users", help="Manage the maintainers who may use /admin.")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_command(email: str, password_stdin: bool) -> None:
+    """Create an account for EMAIL."""
+    try:
+        user = create_user(email, _read_password(password_stdin))
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.email}.")
+
+
+@users.command("list")
+def list_command() -> None:
+    """List the accounts."""
+    accounts = db.session.execute(select(User).order_by(User.email)).scalars().all()
+    for user in accounts:
+        click.echo(f"{user.email}\t{user.created_at:%Y-%m-%d}")
+    if not accounts:
+        click.echo("No accounts yet: flask users create EMAIL")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password_command(email: str, password_stdin: bool) -> None:
+    """Give EMAIL a new password."""
+    try:
+        set_password(email, _read_password(password_stdin))
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Changed the password of {normalise_email(email)}.")
+
+
+@users.command("delete")
+@click.argument("email")
+@click.confirmation_option(prompt="Delete this account?")
+def delete_command(email: str) -> None:
+    """Delete the account of EMAIL."""
+    try:
+        delete_user(email)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Deleted {normalise_email(email)}.")
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "admin.login"
+    login_manager.login_message = _l("Please sign in to use the editor.")
+    app.cli.add_command(users)

@@ -1,0 +1,135 @@
+"""The editor's forms. Each carries a CSRF token (Flask-WTF); labels are translatable."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ..content import (
+    BODY_MAX_LENGTH,
+    SLUG_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    is_valid_slug,
+)
+from ..i18n import language_name
+from ..models import DRAFT, PUBLISHED
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    next = HiddenField()
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token: delete and sign out."""
+
+
+def _slug_shape(form: Form, field: StringField) -> None:
+    if field.data and not is_valid_slug(field.data.strip()):
+        raise ValidationError(
+            _l("Use lower-case letters, digits and single hyphens, such as my-statement.")
+        )
+
+
+class TranslationForm(Form):
+    """One language of a statement; the statement's form carries the CSRF token."""
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX_LENGTH)])
+    slug = StringField(
+        _l("Slug"),
+        description=_l("Part of the address. Leave empty to make it from the title."),
+        validators=[Optional(), Length(max=SLUG_MAX_LENGTH), _slug_shape],
+    )
+    summary = TextAreaField(
+        _l("Summary"),
+        description=_l("Optional. Shown under the title in lists and feeds."),
+        validators=[Optional(), Length(max=SUMMARY_MAX_LENGTH)],
+    )
+    body = TextAreaField(
+        _l("Text"),
+        description=_l("Markdown: *emphasis*, **strong**, [link](https://…), > quotation."),
+        validators=[Optional(), Length(max=BODY_MAX_LENGTH)],
+    )
+    remove = BooleanField(_l("Remove this translation"))
+
+    def is_blank(self) -> bool:
+        return not any(
+            (field.data or "").strip() for field in (self.title, self.slug, self.summary, self.body)
+        )
+
+    def wanted(self) -> bool:
+        """Whether this language should exist after saving."""
+        return not self.remove.data and not self.is_blank()
+
+
+class StatementFormBase(FlaskForm):
+    published_at = DateTimeLocalField(
+        _l("Publication date and time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()]
+    )
+    status = RadioField(
+        _l("Status"),
+        choices=[SelectChoice(DRAFT, _l("Draft")), SelectChoice(PUBLISHED, _l("Published"))],
+        default=DRAFT,
+    )
+    original_language = SelectField(_l("Original language"))
+    version = HiddenField()
+
+    languages: Sequence[str] = ()
+
+    def translation_forms(self) -> dict[str, TranslationForm]:
+        return {code: getattr(self, f"translation_{code}").form for code in self.languages}
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        wanted = {code: form for code, form in self.translation_forms().items() if form.wanted()}
+        for form in wanted.values():
+            if not (form.title.data or "").strip():
+                form.title.errors = [*form.title.errors, _l("A title is needed.")]
+                valid = False
+            if not (form.body.data or "").strip():
+                form.body.errors = [*form.body.errors, _l("A text is needed.")]
+                valid = False
+        if not wanted:
+            self.form_errors.append(_l("Write the statement in at least one language."))
+            valid = False
+        elif self.original_language.data not in wanted:
+            self.original_language.errors = [
+                *self.original_language.errors,
+                _l("The original language needs a translation."),
+            ]
+            valid = False
+        return valid
+
+
+def statement_form_class(languages: Sequence[str]) -> type[StatementFormBase]:
+    """The statement form with one section per configured language."""
+    fields: dict[str, Any] = {
+        f"translation_{code}": FormField(TranslationForm, label=language_name(code))
+        for code in languages
+    }
+    fields["original_language"] = SelectField(
+        _l("Original language"),
+        choices=[SelectChoice(code, language_name(code)) for code in languages],
+    )
+    fields["languages"] = tuple(languages)
+    return type("StatementForm", (StatementFormBase,), fields)

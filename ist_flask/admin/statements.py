@@ -1,0 +1,202 @@
+"""The editor's statement pages: list and search, write and preview, save, delete."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from ..content import render_markdown
+from ..editing import (
+    EditConflict,
+    SlugTaken,
+    StatementDraft,
+    TranslationDraft,
+    delete_statement,
+    save_statement,
+    slug_for,
+    taken_slugs,
+)
+from ..extensions import db
+from ..i18n import supported_languages
+from ..models import DRAFT, Statement, Translation
+from . import bp
+from .forms import ConfirmForm, StatementFormBase, statement_form_class
+
+STATEMENTS_PER_PAGE = 50
+
+
+def translation_state(statement: Statement, language: str) -> str:
+    """How one language of a statement stands: missing, draft, outdated or present."""
+    translation = statement.translation(language)
+    if translation is None:
+        return "missing"
+    if statement.status == DRAFT:
+        return "draft"
+    return "outdated" if translation.may_be_outdated() else "present"
+
+
+def statement_state(statement: Statement) -> str:
+    if statement.status == DRAFT:
+        return "draft"
+    return "scheduled" if statement.published_at > datetime.now(UTC) else "published"
+
+
+@bp.get("/")
+def index() -> str:
+    search = request.args.get("q", "").strip()[:200]
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdecimal() and 0 < len(page) < 7 else 0
+    if page_number < 1:
+        abort(404)
+    query = select(Statement).options(selectinload(Statement.translations))
+    if search:
+        # Case is folded for ASCII on SQLite and for all letters on PostgreSQL.
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            Statement.translations.any(Translation.title.ilike(pattern, escape="\\"))
+        )
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    statements = db.session.execute(
+        query.order_by(Statement.published_at.desc(), Statement.id.desc())
+        .limit(STATEMENTS_PER_PAGE)
+        .offset((page_number - 1) * STATEMENTS_PER_PAGE)
+    ).scalars()
+    return render_template(
+        "admin/statements.html",
+        statements=list(statements),
+        languages=supported_languages(),
+        search=search,
+        total=total,
+        page=page_number,
+        more=page_number * STATEMENTS_PER_PAGE < total,
+        translation_state=translation_state,
+        statement_state=statement_state,
+        logout_form=ConfirmForm(),
+    )
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def _fill(form: StatementFormBase, statement: Statement) -> None:
+    """Put a stored statement into the form, times in the site's zone."""
+    form.published_at.data = statement.published_at.astimezone(_zone()).replace(tzinfo=None)
+    form.status.data = statement.status
+    form.original_language.data = statement.original_language
+    form.version.data = str(statement.version)
+    for language, section in form.translation_forms().items():
+        translation = statement.translation(language)
+        if translation is not None:
+            section.title.data = translation.title
+            section.slug.data = translation.slug
+            section.summary.data = translation.summary or ""
+            section.body.data = translation.body_source or translation.body
+
+
+def _draft(form: StatementFormBase) -> StatementDraft:
+    published = form.published_at.data
+    assert published is not None
+    return StatementDraft(
+        published_at=published.replace(tzinfo=_zone()).astimezone(UTC),
+        status=form.status.data,
+        original_language=form.original_language.data,
+        translations={
+            language: TranslationDraft(
+                title=section.title.data or "",
+                slug=(section.slug.data or "").strip(),
+                summary=section.summary.data or "",
+                markdown=section.body.data or "",
+            )
+            for language, section in form.translation_forms().items()
+            if section.wanted()
+        },
+    )
+
+
+def _editor(form: StatementFormBase, statement: Statement | None, **extra: object) -> str:
+    return render_template(
+        "admin/edit.html",
+        form=form,
+        statement=statement,
+        logout_form=ConfirmForm(),
+        **extra,
+    )
+
+
+def _edit(statement: Statement | None) -> str | Response | tuple[str, int]:
+    form = statement_form_class(supported_languages())()
+    if request.method == "GET":
+        if statement is not None:
+            _fill(form, statement)
+        else:
+            form.published_at.data = datetime.now(_zone()).replace(
+                second=0, microsecond=0, tzinfo=None
+            )
+            form.version.data = ""
+        return _editor(form, statement)
+
+    if not form.validate_on_submit():
+        return _editor(form, statement), 422
+    draft = _draft(form)
+    for language in taken_slugs(draft.translations, statement.id if statement else None):
+        section = form.translation_forms()[language]
+        section.slug.errors = [
+            *section.slug.errors,
+            gettext("Another statement uses this address: choose another slug."),
+        ]
+    if any(section.slug.errors for section in form.translation_forms().values()):
+        return _editor(form, statement), 422
+
+    if request.form.get("action") == "preview":
+        previews = {
+            language: {
+                "title": wanted.title,
+                "slug": slug_for(wanted),
+                "body": render_markdown(wanted.markdown),
+            }
+            for language, wanted in draft.translations.items()
+        }
+        return _editor(form, statement, previews=previews, preview_date=draft.published_at)
+
+    version = int(form.version.data) if (form.version.data or "").isdecimal() else None
+    try:
+        saved = save_statement(statement, draft, version)
+    except EditConflict:
+        # The maintainer's text stays in the form: nothing is lost, nothing overwritten.
+        return _editor(form, statement, conflict=True), 409
+    except SlugTaken as taken:
+        section = form.translation_forms()[taken.language]
+        section.slug.errors = [gettext("Another statement uses this address: choose another slug.")]
+        return _editor(form, statement), 422
+    flash(gettext("Saved."))
+    return redirect(url_for("admin.edit", statement_id=saved.id))
+
+
+@bp.route("/statements/new", methods=["GET", "POST"])
+def new() -> str | Response | tuple[str, int]:
+    return _edit(None)
+
+
+@bp.route("/statements/<int:statement_id>/edit", methods=["GET", "POST"])
+def edit(statement_id: int) -> str | Response | tuple[str, int]:
+    return _edit(db.get_or_404(Statement, statement_id))
+
+
+@bp.route("/statements/<int:statement_id>/delete", methods=["GET", "POST"])
+def delete(statement_id: int) -> str | Response:
+    statement = db.get_or_404(Statement, statement_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        delete_statement(statement)
+        flash(gettext("The statement was deleted."))
+        return redirect(url_for("admin.index"))
+    return render_template(
+        "admin/delete.html", statement=statement, form=form, logout_form=ConfirmForm()
+    )

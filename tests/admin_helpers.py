@@ -1,0 +1,53 @@
+"""Acting as a maintainer in tests: accounts, CSRF tokens and signing in."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+from pages import parse
+
+from ist_flask.accounts import create_user
+
+EMAIL = "editor@example.org"
+PASSWORD = "correct horse battery"
+
+
+def make_maintainer(app: Flask, email: str = EMAIL, password: str = PASSWORD) -> None:
+    with app.app_context():
+        create_user(email, password)
+
+
+def csrf_token(client: FlaskClient, path: str = "/admin/login") -> str:
+    """The CSRF token of the form on ``path``, as a browser would find it."""
+    page = parse(client.get(path))
+    return page.cssselect("input[name=csrf_token]")[0].get("value")
+
+
+def sign_in(client: FlaskClient, email: str = EMAIL, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    token = csrf_token(client)
+    return client.post(
+        "/admin/login", data={"csrf_token": token, "email": email, "password": password}
+    )
+
+
+def statement_form(client: FlaskClient, path: str) -> dict[str, str]:
+    """Every field of the statement form on ``path``, as the browser would send it."""
+    page = parse(client.get(path))
+    form = page.cssselect("form.editor-form")[0]
+    data: dict[str, str] = {}
+    for element in form.iter("input", "textarea", "select"):
+        name = element.get("name")
+        if not name:
+            continue
+        kind = element.get("type", "")
+        if kind in ("radio", "checkbox"):
+            if element.get("checked") is not None:
+                data[name] = element.get("value", "y")
+        elif element.tag == "textarea":
+            data[name] = element.text or ""
+        elif element.tag == "select":
+            chosen = element.cssselect("option[selected]") or element.cssselect("option")
+            data[name] = chosen[0].get("value")
+        else:
+            data[name] = element.get("value", "")
+    return data
