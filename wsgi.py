@@ -1,7 +1,10 @@
-"""Serve ist_flask with waitress: `python wsgi.py [--host H] [--port P] [--threads N] [--no-demo]`.
+"""Serve ist_flask with waitress.
+
+    python wsgi.py [--host H] [--port P] [--threads N] [--connection-limit N]
+                   [--trusted-proxy ADDR] [--no-access-log] [--no-demo]
 
 On start the database is upgraded to the latest migration and, when it holds
-no statements, filled with the demo content.
+no statements, filled with the demo content. Debug mode is never on here.
 """
 
 from __future__ import annotations
@@ -9,13 +12,18 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 
 from flask_migrate import upgrade
+from sqlalchemy.exc import IntegrityError
 from waitress import serve
 
 from ist_flask import create_app, store
+from ist_flask.access_log import AccessLog
 from ist_flask.config import ConfigurationError
+from ist_flask.extensions import db
 from ist_flask.i18n import supported_languages
+from ist_flask.statement_file import StatementFileError
 
 try:
     app = create_app()
@@ -23,29 +31,76 @@ except ConfigurationError as error:
     # A setting to fix, not a bug: say so plainly, without a traceback.
     sys.exit(f"ist_flask cannot start: {error}")
 
+# The headers nginx sets (see docs/deploy.md); waitress trusts them only from --trusted-proxy.
+PROXY_HEADERS = {"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"}
+
 
 def prepare_database(load_demo: bool) -> None:
     """Upgrade the schema, then load the demo statements into an empty site."""
     with app.app_context():
         upgrade()
         if load_demo and not store.has_statements():
-            count = store.load_demo(supported_languages())
+            try:
+                count = store.load_demo(supported_languages())
+            except (IntegrityError, StatementFileError):
+                # Another process starting at the same time loaded it first.
+                db.session.rollback()
+                return
             logging.getLogger("ist_flask").info("Loaded %d demo statements", count)
 
 
-def main() -> None:
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Serve the ist_flask site with waitress.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8080, help="port to listen on")
-    parser.add_argument("--threads", type=int, default=4, help="worker threads")
+    parser.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    parser.add_argument(
+        "--connection-limit",
+        type=int,
+        default=100,
+        help="most simultaneous connections before new ones wait (default 100)",
+    )
+    parser.add_argument(
+        "--trusted-proxy",
+        metavar="ADDR",
+        help="address of the reverse proxy (nginx) whose X-Forwarded-* headers are believed",
+    )
+    parser.add_argument(
+        "--no-access-log", action="store_true", help="do not log one line per request"
+    )
     parser.add_argument(
         "--no-demo", action="store_true", help="do not load the demo statements into an empty site"
     )
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    started = time.monotonic()
+    args = parse_arguments()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if app.debug:
+        sys.exit("ist_flask: debug mode is never used under wsgi.py; unset FLASK_DEBUG/IST_DEBUG")
     prepare_database(load_demo=not args.no_demo)
+    options: dict[str, object] = {
+        "host": args.host,
+        "port": args.port,
+        "threads": args.threads,
+        "connection_limit": args.connection_limit,
+        "ident": "ist_flask",
+    }
+    if args.trusted_proxy:
+        options.update(
+            trusted_proxy=args.trusted_proxy,
+            trusted_proxy_headers=PROXY_HEADERS,
+            trusted_proxy_count=1,
+            clear_untrusted_proxy_headers=True,
+        )
+    wsgi_app = app if args.no_access_log else AccessLog(app)
+    logging.getLogger("ist_flask").info(
+        "Serving on http://%s:%d (ready in %.2fs)", args.host, args.port, time.monotonic() - started
+    )
     print(f"Serving on http://{args.host}:{args.port}", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads)
+    serve(wsgi_app, **options)
 
 
 if __name__ == "__main__":

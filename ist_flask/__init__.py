@@ -24,7 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     ensure_secret_key(app.config, app.instance_path)
 
-    from . import accounts, cli, errors, i18n, translate, urls
+    from . import accounts, caching, cli, errors, i18n, translate, urls
     from .extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -33,15 +33,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     accounts.init_app(app)
+    caching.init_app(app)
     i18n.init_app(app)
     urls.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     translate.init_app(app)
 
-    from . import admin, feeds, site
+    from . import admin, feeds, health, site
 
     app.register_blueprint(site.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(health.bp)
     return app

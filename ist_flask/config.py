@@ -28,6 +28,16 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "FEED_SIZE": 20,
         # Seconds a feed reader or proxy may keep a feed before asking again.
         "FEED_MAX_AGE": 300,
+        # Seconds a browser or proxy may keep a page before revalidating it.
+        "PAGE_MAX_AGE": 60,
+        # Bytes of rendered pages and feeds each process keeps (0: none).
+        "PAGE_CACHE_BYTES": 32 * 1024 * 1024,
+        # Seconds a process trusts its last reading of the content version:
+        # how long another process's change may take to show here.
+        "CONTENT_VERSION_MAX_AGE": 1.0,
+        # Check connections before use, so the site recovers by itself after
+        # the database has been away.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Signs the editor's session cookie. Unset: a key is made once and kept in
         # the instance folder, unless PRODUCTION is on, where it must be given.
         "SECRET_KEY": None,

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request, url_for
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Flask, current_app, render_template, request, url_for
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.wrappers import Response
 
+from .extensions import db
 from .i18n import is_supported, supported_languages
+
+# Seconds a client is asked to wait when the database is away.
+RETRY_AFTER = 30
 
 
 def _render(error: HTTPException) -> tuple[str, int]:
@@ -24,6 +30,20 @@ def _unexpected_error(error: Exception) -> tuple[str, int]:
     return _render(InternalServerError())
 
 
+def _database_unavailable(error: Exception) -> Response:
+    """The database is away or locked: a short 503 page, and the site recovers by
+    itself once it answers again (the engine checks connections before use)."""
+    current_app.logger.warning("database unavailable: %s", error.__class__.__name__)
+    db.session.rollback()
+    body, status = _render(ServiceUnavailable())
+    response = current_app.make_response((body, status))
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    response.cache_control.no_store = True
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _render)
     app.register_error_handler(InternalServerError, _unexpected_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)

@@ -163,7 +163,8 @@ def _feed_response(lang: str | None, kind: str) -> Response:
     response.last_modified = feed.updated()
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["FEED_MAX_AGE"]
-    return response.make_conditional(request)
+    # caching.py answers If-None-Match and If-Modified-Since for every page and feed.
+    return response
 
 
 @bp.get("/feed.atom", defaults={"lang": None})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -21,7 +22,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .content import DRAFT, PUBLISHED, STATUSES
 from .extensions import db
 
-__all__ = ["DRAFT", "PUBLISHED", "STATUSES", "SlugRedirect", "Statement", "Translation", "User"]
+__all__ = [
+    "DRAFT",
+    "PUBLISHED",
+    "STATUSES",
+    "SiteState",
+    "SlugRedirect",
+    "Statement",
+    "Translation",
+    "User",
+]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -154,3 +164,14 @@ class User(db.Model):
 
     def get_id(self) -> str:
         return str(self.id)
+
+
+class SiteState(db.Model):
+    """One row that database triggers keep up to date: ``content_version`` rises
+    with every change to statements, translations or slugs, whoever makes it,
+    so that cached pages in every process know when they are stale."""
+
+    __tablename__ = "site_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

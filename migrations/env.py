@@ -7,8 +7,9 @@ from alembic import context
 from flask import current_app
 
 config = context.config
-if config.config_file_name is not None:
-    # Keep the app's and waitress's loggers alive: fileConfig disables them by default.
+if config.config_file_name is not None and not logging.getLogger().handlers:
+    # Only when nobody configured logging (plain `flask db …`): wsgi.py's own
+    # setup, with its access log, must survive an upgrade at start.
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 

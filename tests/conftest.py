@@ -30,6 +30,8 @@ def make_app(database_uri: str, **config: Any) -> Flask:
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        # Tests change the database and look at once: read the version every time.
+        "CONTENT_VERSION_MAX_AGE": 0,
     }
     return create_app({**settings, **config})
 

@@ -21,22 +21,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def site_environment(tmp_path: Path) -> dict[str, str]:
-    """The environment of a served site: its own database, a test secret key."""
-    database = os.environ.get("IST_TEST_DATABASE_URI") or f"sqlite:///{tmp_path / 'served.sqlite3'}"
+def site_environment(database_uri: str) -> dict[str, str]:
+    """The environment of a served site: the test's database, a test secret key."""
     return {
         **os.environ,
-        "IST_SQLALCHEMY_DATABASE_URI": database,
+        "IST_SQLALCHEMY_DATABASE_URI": database_uri,
         "IST_SECRET_KEY": "served-test-secret-key-0123456789abcdef",
     }
 
 
-def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 30) -> None:
+def wait_for(url: str, process: subprocess.Popen[str], log_path: Path, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise AssertionError(f"the server exited: {output}")
+            raise AssertionError(f"the server exited: {log_path.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -46,36 +44,39 @@ def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 30) -> N
 
 
 @contextmanager
-def running_site(tmp_path: Path, *arguments: str) -> Iterator[str]:
-    """Serve the site and yield its base URL; stop it afterwards."""
+def running_site(
+    tmp_path: Path, database_uri: str, *arguments: str, log_name: str = "server.log"
+) -> Iterator[str]:
+    """Serve the site and yield its base URL; stop it afterwards. What the
+    server prints (its access log too) goes to ``tmp_path / log_name``."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "wsgi.py", "--host", "127.0.0.1", "--port", str(port), *arguments],
-        cwd=ROOT,
-        env=site_environment(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log_path = tmp_path / log_name
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "wsgi.py", "--host", "127.0.0.1", "--port", str(port), *arguments],
+            cwd=ROOT,
+            env=site_environment(database_uri),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(url + "/", process)
+        wait_for(url + "/", process, log_path)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
 
 
 def flask_command(
-    tmp_path: Path, *arguments: str, stdin: str = ""
+    database_uri: str, *arguments: str, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
     """Run `flask --app ist_flask …` on the served site's database."""
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "ist_flask", *arguments],
         cwd=ROOT,
-        env=site_environment(tmp_path),
+        env=site_environment(database_uri),
         input=stdin,
         capture_output=True,
         text=True,

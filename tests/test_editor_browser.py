@@ -34,11 +34,11 @@ def browser() -> Iterator[Browser]:
 
 
 def test_a_maintainer_writes_previews_and_publishes_in_two_languages(
-    browser: Browser, tmp_path: Path
+    browser: Browser, tmp_path: Path, database_uri: str
 ) -> None:
-    with running_site(tmp_path) as site:
+    with running_site(tmp_path, database_uri) as site:
         flask_command(
-            tmp_path,
+            database_uri,
             "users",
             "create",
             "ed@example.org",

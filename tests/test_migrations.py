@@ -20,7 +20,13 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
     assert tables(empty_app) == set()
     with empty_app.app_context():
         upgrade()
-    assert tables(empty_app) == {"statements", "translations", "slug_redirects", "users"}
+    assert tables(empty_app) == {
+        "statements",
+        "translations",
+        "slug_redirects",
+        "users",
+        "site_state",
+    }
 
 
 def test_the_models_and_the_migrations_agree(empty_app: Flask) -> None:

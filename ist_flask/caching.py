@@ -1,0 +1,174 @@
+"""HTTP caching for readers' pages and feeds.
+
+Every public page and feed gets a strong ETag, Cache-Control and conditional
+answers (304), so nginx or a CDN can cache and revalidate it. Each process also
+keeps the rendered responses, keyed by URL, interface language and the content
+version. Database triggers raise that version on any change to statements
+(migration 0003), and each process reads it at most once per
+CONTENT_VERSION_MAX_AGE seconds, or at once when a scheduled statement's time
+comes: several processes on one database agree within that time.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, g, request
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from .content import PUBLISHED
+from .extensions import db
+from .i18n import select_locale
+from .models import SiteState, Statement
+
+# Blueprints whose GET answers depend only on URL, language and content.
+CACHED_BLUEPRINTS = {"site", "feeds"}
+
+VersionKey = tuple[int, datetime | None]
+
+
+def read_content_version() -> VersionKey:
+    """The content version and the next scheduled publication, in one query."""
+    now = datetime.now(UTC)
+    next_publication = (
+        select(func.min(Statement.published_at))
+        .where(Statement.status == PUBLISHED, Statement.published_at > now)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(SiteState.content_version, next_publication).where(SiteState.id == 1)
+    ).one()
+    return int(row[0]), row[1]
+
+
+class ContentVersion:
+    """The content version as this process last read it, re-read when stale."""
+
+    def __init__(self, max_age: float) -> None:
+        self.max_age = max_age
+        self._lock = threading.Lock()
+        self._key: VersionKey | None = None
+        self._read_at = 0.0
+
+    def current(self) -> VersionKey:
+        with self._lock:
+            key, read_at = self._key, self._read_at
+        if key is not None and time.monotonic() - read_at < self.max_age:
+            next_publication = key[1]
+            if next_publication is None or datetime.now(UTC) < next_publication:
+                return key
+        key = read_content_version()
+        with self._lock:
+            self._key, self._read_at = key, time.monotonic()
+        return key
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    body: bytes
+    status: int
+    headers: tuple[tuple[str, str], ...]
+
+
+class PageCache:
+    """Rendered responses of one content version, least recently used first out."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[str, ...], StoredResponse] = OrderedDict()
+        self._size = 0
+        self._version: VersionKey | None = None
+
+    def get(self, key: tuple[str, ...], version: VersionKey) -> StoredResponse | None:
+        with self._lock:
+            if version != self._version:
+                return None
+            stored = self._entries.get(key)
+            if stored is not None:
+                self._entries.move_to_end(key)
+            return stored
+
+    def put(self, key: tuple[str, ...], version: VersionKey, stored: StoredResponse) -> None:
+        if len(stored.body) > self.max_bytes // 4:
+            return
+        with self._lock:
+            if version != self._version:
+                # A new version: everything rendered before may be stale.
+                self._entries.clear()
+                self._size = 0
+                self._version = version
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._size -= len(old.body)
+            self._entries[key] = stored
+            self._size += len(stored.body)
+            while self._size > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._size -= len(dropped.body)
+
+
+@dataclass
+class Caches:
+    version: ContentVersion
+    pages: PageCache
+
+
+def _caches() -> Caches:
+    return current_app.extensions["ist_caches"]
+
+
+def _cacheable() -> bool:
+    return request.method in ("GET", "HEAD") and request.blueprint in CACHED_BLUEPRINTS
+
+
+def _serve_from_cache() -> Response | None:
+    if not _cacheable():
+        return None
+    caches = _caches()
+    version = caches.version.current()
+    # The host is part of the key: without IST_SITE_URL, absolute URLs follow it.
+    key = (request.host_url, request.full_path, select_locale())
+    g.page_cache_entry = (key, version)
+    if caches.pages.max_bytes <= 0:
+        return None
+    stored = caches.pages.get(key, version)
+    if stored is None:
+        return None
+    g.page_cache_hit = True
+    response = Response(stored.body, status=stored.status, headers=list(stored.headers))
+    return response.make_conditional(request)
+
+
+def _validate_and_store(response: Response) -> Response:
+    if not _cacheable() or g.get("page_cache_hit") or response.status_code != 200:
+        return response
+    if response.direct_passthrough:  # static files manage their own validators
+        return response
+    if not response.get_etag()[0]:
+        response.add_etag()
+    if not response.cache_control.max_age:
+        response.cache_control.public = True
+        response.cache_control.max_age = current_app.config["PAGE_MAX_AGE"]
+    entry = g.get("page_cache_entry")
+    if entry is not None and _caches().pages.max_bytes > 0:
+        key, version = entry
+        headers = tuple((name, value) for name, value in response.headers.items())
+        _caches().pages.put(key, version, StoredResponse(response.get_data(), 200, headers))
+    return response.make_conditional(request)
+
+
+def init_app(app: Flask) -> None:
+    """Register before the other after_request hooks, so that this one runs
+    last and stores the response with every header (Vary) in place."""
+    app.extensions["ist_caches"] = Caches(
+        ContentVersion(float(app.config["CONTENT_VERSION_MAX_AGE"])),
+        PageCache(int(app.config["PAGE_CACHE_BYTES"])),
+    )
+    app.before_request(_serve_from_cache)
+    app.after_request(_validate_and_store)
