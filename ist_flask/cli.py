@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -14,7 +16,7 @@ from . import store
 from .extensions import db
 from .i18n import is_supported, supported_languages
 from .models import Statement, Translation
-from .statement_file import StatementFileError, dump_statement_file, parse_statement_file
+from .statement_file import StatementFileError, write_statement_file
 
 statements = AppGroup("statements", help="Import, export and check statements.")
 
@@ -33,16 +35,25 @@ def _check_language(language: str | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def import_command(file: Path) -> None:
     """Add the statements in FILE (JSON). Nothing is written unless the whole file is good."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"cannot read {file}: {error}") from None
-    try:
-        records = parse_statement_file(text, supported_languages())
-        added = store.import_statements(records)
-    except StatementFileError as error:
-        db.session.rollback()
-        raise click.ClickException(f"{file} was not imported:\n{error}") from None
+    with ExitStack() as stack:
+        bar: list[Any] = []
+
+        def start_bar(count: int) -> None:
+            # click shows the bar on a terminal and only its label elsewhere.
+            bar.append(stack.enter_context(click.progressbar(length=count, label="Importing")))
+
+        try:
+            added = store.import_statement_file(
+                lambda: file.open("rb"),
+                supported_languages(),
+                progress=lambda done: bar[0].update(done),
+                on_checked=start_bar,
+            )
+        except OSError as error:
+            raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
+        except StatementFileError as error:
+            db.session.rollback()
+            raise click.ClickException(f"{file} was not imported:\n{error}") from None
     click.echo(f"Imported {added} statements from {file}.")
 
 
@@ -50,12 +61,18 @@ def import_command(file: Path) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(file: Path) -> None:
     """Write every statement to FILE (JSON), in the format that import reads."""
-    records = list(store.export_records(supported_languages()))
+    total = store.count_statements()
     try:
-        file.write_text(dump_statement_file(records), encoding="utf-8")
+        with (
+            file.open("w", encoding="utf-8") as out,
+            click.progressbar(
+                store.export_records(supported_languages()), length=total, label="Exporting"
+            ) as records,
+        ):
+            written = write_statement_file(records, out)
     except OSError as error:
-        raise click.ClickException(f"cannot write {file}: {error}") from None
-    click.echo(f"Exported {len(records)} statements to {file}.")
+        raise click.ClickException(f"cannot write {file}: {error.strerror or error}") from None
+    click.echo(f"Exported {written} statements to {file}.")
 
 
 @statements.command("outdated")

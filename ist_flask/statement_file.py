@@ -13,11 +13,15 @@ whole file and reports every problem before anything is written. No Flask here.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable, Sequence
+import textwrap
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO, TextIO
+
+import ijson
 
 from .content import PUBLISHED, STATUSES, is_valid_slug, sanitise
 
@@ -72,40 +76,85 @@ def format_datetime(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def parse_statement_file(text: str, languages: Sequence[str]) -> list[StatementRecord]:
-    """Check and read a whole import file; raise StatementFileError listing every problem.
-
-    Bodies come back sanitised, and slugs given twice for one language are refused.
-    """
+def statement_items(stream: BinaryIO) -> Iterator[Any]:
+    """The items of the file's "statements" list, parsed one at a time, so that
+    a file of any size is never held in memory whole."""
+    events = ijson.parse(stream, use_float=True)
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise StatementFileError([f"not valid JSON: {error}"]) from None
-    if not isinstance(document, dict) or not isinstance(document.get("statements"), list):
-        raise StatementFileError(['the file must be an object with a "statements" list'])
+        first = next(events, None)
+        if first is None or first[1] != "start_map":
+            raise StatementFileError(['the file must be an object with a "statements" list'])
+        for prefix, event, _value in events:
+            if prefix == "statements":
+                if event != "start_array":
+                    raise StatementFileError(['"statements" must be a list'])
+                break
+        else:
+            raise StatementFileError(['the file must be an object with a "statements" list'])
+        yield from ijson.items(events, "statements.item")
+    except ijson.JSONError as error:
+        raise StatementFileError([f"not valid JSON: {_json_problem(error)}"]) from None
 
+
+def _json_problem(error: Exception) -> str:
+    """The first line of the parser's message (which may come as bytes)."""
+    message = error.args[0] if error.args else str(error)
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    return str(message).splitlines()[0] if str(message) else "unreadable"
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """What a full check of a file leaves for writing it: its size and its slugs."""
+
+    count: int
+    # Every (language, slug) the file gives, with where it stands: 'statement 3 ("Title")'.
+    slugs: dict[tuple[str, str], str]
+
+
+def check_statement_file(stream: BinaryIO, languages: Sequence[str]) -> CheckedFile:
+    """Read the whole file once and report every problem in it, or raise
+    StatementFileError; slugs given twice for one language are refused."""
     problems: list[str] = []
-    records: list[StatementRecord] = []
-    seen_slugs: dict[tuple[str, str], int] = {}
-    for number, item in enumerate(document["statements"], start=1):
-        record = _parse_statement(number, item, languages, problems)
+    slugs: dict[tuple[str, str], str] = {}
+    count = 0
+    for number, item in enumerate(statement_items(stream), start=1):
+        count = number
+        record = _parse_statement(number, item, languages, problems, clean=False)
         if record is None:
             continue
         for translation in record.translations:
             if translation.slug is None:
                 continue
             key = (translation.language, translation.slug)
-            if key in seen_slugs:
+            if key in slugs:
                 problems.append(
                     f"{_where(number, record)}: translations.{translation.language}.slug: "
-                    f'"{translation.slug}" is also used by statement {seen_slugs[key]}'
+                    f'"{translation.slug}" is also used by {slugs[key]}'
                 )
             else:
-                seen_slugs[key] = number
-        records.append(record)
+                slugs[key] = _where(number, record)
     if problems:
         raise StatementFileError(problems)
-    return records
+    return CheckedFile(count, slugs)
+
+
+def read_statement_file(stream: BinaryIO, languages: Sequence[str]) -> Iterator[StatementRecord]:
+    """The statements of a file that check_statement_file passed, bodies sanitised."""
+    problems: list[str] = []
+    for number, item in enumerate(statement_items(stream), start=1):
+        record = _parse_statement(number, item, languages, problems, clean=True)
+        if record is None:  # the file changed since it was checked
+            raise StatementFileError(problems)
+        yield record
+
+
+def parse_statement_file(text: str, languages: Sequence[str]) -> list[StatementRecord]:
+    """Check and read a small file held in memory (the demo content, tests)."""
+    data = text.encode("utf-8")
+    check_statement_file(io.BytesIO(data), languages)
+    return list(read_statement_file(io.BytesIO(data), languages))
 
 
 def _where(number: int, record: StatementRecord | None = None, title: str | None = None) -> str:
@@ -114,7 +163,7 @@ def _where(number: int, record: StatementRecord | None = None, title: str | None
 
 
 def _parse_statement(
-    number: int, item: Any, languages: Sequence[str], problems: list[str]
+    number: int, item: Any, languages: Sequence[str], problems: list[str], clean: bool
 ) -> StatementRecord | None:
     if not isinstance(item, dict):
         problems.append(f"statement {number}: must be an object")
@@ -145,7 +194,7 @@ def _parse_statement(
 
     translations: list[TranslationRecord] = []
     for language, fields in translations_in.items():
-        translation = _parse_translation(where, language, fields, languages, problems)
+        translation = _parse_translation(where, language, fields, languages, problems, clean)
         if translation is not None:
             translations.append(translation)
 
@@ -161,7 +210,12 @@ def _parse_statement(
 
 
 def _parse_translation(
-    where: str, language: Any, fields: Any, languages: Sequence[str], problems: list[str]
+    where: str,
+    language: Any,
+    fields: Any,
+    languages: Sequence[str],
+    problems: list[str],
+    clean: bool,
 ) -> TranslationRecord | None:
     field = f"{where}: translations.{language}"
     if language not in languages:
@@ -201,32 +255,50 @@ def _parse_translation(
         title=title.strip(),
         slug=slug,
         summary=summary.strip() if isinstance(summary, str) and summary.strip() else None,
-        body=sanitise(body),
+        # Checking alone skips the cleaning, the costly part of a large import.
+        body=sanitise(body) if clean else body,
         updated=updated,
         markdown=markdown,
     )
 
 
+def _as_json(record: StatementRecord) -> dict[str, Any]:
+    return {
+        "published": format_datetime(record.published),
+        "original": record.original,
+        "status": record.status,
+        "translations": {
+            t.language: {
+                "title": t.title,
+                "slug": t.slug,
+                "summary": t.summary,
+                "body": t.body,
+                "markdown": t.markdown,
+                "updated": format_datetime(t.updated) if t.updated else None,
+            }
+            for t in record.translations
+        },
+    }
+
+
+def write_statement_file(records: Iterable[StatementRecord], out: TextIO) -> int:
+    """Write the file for ``records`` one statement at a time; return how many.
+
+    The text is what json.dumps(indent=2) gives for the whole document, so that
+    export, import into an empty database and export again give the same file.
+    """
+    out.write('{\n  "statements": [')
+    count = 0
+    for record in records:
+        text = json.dumps(_as_json(record), ensure_ascii=False, indent=2)
+        out.write(("\n" if count == 0 else ",\n") + textwrap.indent(text, "    "))
+        count += 1
+    out.write("\n  ]\n}\n" if count else "]\n}\n")
+    return count
+
+
 def dump_statement_file(records: Iterable[StatementRecord]) -> str:
-    """The file for ``records``; importing it into an empty database and exporting
-    again gives the same text."""
-    statements = [
-        {
-            "published": format_datetime(record.published),
-            "original": record.original,
-            "status": record.status,
-            "translations": {
-                t.language: {
-                    "title": t.title,
-                    "slug": t.slug,
-                    "summary": t.summary,
-                    "body": t.body,
-                    "markdown": t.markdown,
-                    "updated": format_datetime(t.updated) if t.updated else None,
-                }
-                for t in record.translations
-            },
-        }
-        for record in records
-    ]
-    return json.dumps({"statements": statements}, ensure_ascii=False, indent=2) + "\n"
+    """The file for ``records`` as one string."""
+    out = io.StringIO()
+    write_statement_file(records, out)
+    return out.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,7 +11,6 @@ from flask import Flask
 
 from ist_flask import store
 from ist_flask.i18n import supported_languages
-from ist_flask.statement_file import parse_statement_file
 
 
 def statement(
@@ -24,11 +24,10 @@ def statement(
 
 
 def add(app: Flask, *statements: dict[str, Any]) -> None:
+    """Import ``statements`` as `flask statements import` would."""
+    data = json.dumps({"statements": list(statements)}).encode("utf-8")
     with app.app_context():
-        records = parse_statement_file(
-            json.dumps({"statements": list(statements)}), supported_languages()
-        )
-        store.import_statements(records)
+        store.import_statement_file(lambda: io.BytesIO(data), supported_languages())
 
 
 def numbered(count: int, start: datetime | None = None, language: str = "en") -> list[dict]:

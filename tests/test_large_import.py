@@ -1,0 +1,152 @@
+"""Large imports: written in batches, a progress bar on a terminal, flat memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from servers import ROOT, site_environment
+from sqlalchemy import func, select
+
+from ist_flask.extensions import db
+from ist_flask.models import Statement, Translation
+
+WORDS = ["solidarity", "workers", "strike", "union", "democracy", "freedom", "struggle", "peace"]
+
+
+def write_statements(
+    path: Path, count: int, words: int, same_title: bool = False, slug_prefix: str = "declaration"
+) -> None:
+    """A file of ``count`` statements, written one at a time like the export."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"statements": [')
+        for n in range(count):
+            body = " ".join(WORDS[(n + i) % len(WORDS)] for i in range(words))
+            title = "Same title" if same_title else f"Statement {n}"
+            item = {
+                "published": f"20{10 + n % 10}-0{1 + n % 9}-1{n % 10}T12:00:00Z",
+                "translations": {
+                    "en": {"title": title, "body": f"<p>{body}</p>"},
+                    "fr": {
+                        "title": f"Déclaration {n}",
+                        "slug": f"{slug_prefix}-{n}",
+                        "body": f"<p>{body}</p>",
+                    },
+                },
+            }
+            out.write(("," if n else "") + json.dumps(item, ensure_ascii=False))
+        out.write("]}")
+
+
+def test_a_file_larger_than_a_batch_goes_in_whole(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    source = tmp_path / "many.json"
+    write_statements(source, 2500, 20, same_title=True)
+    result = runner.invoke(args=["statements", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2500 statements" in result.output
+    with app.app_context():
+        assert db.session.execute(select(func.count(Statement.id))).scalar_one() == 2502
+        slugs = set(
+            db.session.execute(
+                select(Translation.slug).where(Translation.language == "en")
+            ).scalars()
+        )
+    # Titles that clash across batches still get slugs of their own.
+    assert {
+        "same-title",
+        "same-title-2",
+        "same-title-1000",
+        "same-title-1001",
+        "same-title-2500",
+    } <= slugs
+
+
+def test_a_bad_statement_late_in_a_large_file_writes_nothing(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    source = tmp_path / "late.json"
+    write_statements(source, 1500, 5)
+    document = json.loads(source.read_text(encoding="utf-8"))
+    document["statements"][1400]["translations"]["fr"]["slug"] = "declaration-3"
+    source.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(args=["statements", "import", str(source)])
+    assert result.exit_code != 0
+    assert (
+        'statement 1401 ("Statement 1400"): translations.fr.slug: "declaration-3" is also used by statement 4'
+        in result.output
+    )
+    with app.app_context():
+        assert db.session.execute(select(func.count(Statement.id))).scalar_one() == 2
+
+
+def run_on_a_terminal(arguments: list[str], database_uri: str) -> str:
+    """Run a command with its output on a pseudo-terminal, as a maintainer sees it."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "ist_flask", *arguments],
+        cwd=ROOT, env=site_environment(database_uri), stdout=follower, stderr=follower,
+    )  # fmt: skip
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=120)
+    os.close(leader)
+    assert process.returncode == 0, output
+    return output.decode("utf-8", "replace")
+
+
+def test_import_and_export_show_a_progress_bar_on_a_terminal(
+    app: Flask, database_uri: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "bar.json"
+    write_statements(source, 3000, 5)
+    shown = run_on_a_terminal(["statements", "import", str(source)], database_uri)
+    assert "Importing" in shown and "100%" in shown and "#" in shown
+    shown = run_on_a_terminal(["statements", "export", str(tmp_path / "out.json")], database_uri)
+    assert "Exporting" in shown and "100%" in shown
+
+
+PEAK_MEMORY = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, capture_output=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)
+"""
+
+
+def peak_memory_of_import(source: Path, database_uri: str) -> int:
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK_MEMORY, sys.executable, "-m", "flask", "--app", "ist_flask",
+         "statements", "import", str(source)],
+        cwd=ROOT, env=site_environment(database_uri), capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(result.stdout.strip())
+
+
+def test_memory_stays_flat_however_large_the_file(
+    app: Flask, database_uri: str, tmp_path: Path
+) -> None:
+    small, large = tmp_path / "small.json", tmp_path / "large.json"
+    write_statements(small, 10, 700, slug_prefix="small")
+    write_statements(large, 6000, 700, slug_prefix="large")
+    size = large.stat().st_size
+    assert size > 40_000_000
+    baseline = peak_memory_of_import(small, database_uri)
+    growth = peak_memory_of_import(large, database_uri) - baseline
+    # Reading the whole file would cost its size at least once, and its
+    # parsed objects again; streaming it costs about one batch.
+    assert growth < size * 0.5, (growth, size)
