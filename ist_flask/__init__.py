@@ -15,7 +15,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from .config import default_config, ensure_secret_key
+    from .config import check_limits, default_config, ensure_secret_key
 
     app.config.from_mapping(default_config(app.instance_path, PROJECT_ROOT))
     if test_config is None:
@@ -23,17 +23,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     ensure_secret_key(app.config, app.instance_path)
+    check_limits(app.config)
 
-    from . import accounts, caching, cli, errors, i18n, translate, urls
-    from .extensions import babel, csrf, db, limiter, migrate
+    from . import accounts, caching, cli, errors, i18n, security, throttle, translate, urls
+    from .extensions import babel, csrf, db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
-    limiter.init_app(app)
+    throttle.init_app(app)
     accounts.init_app(app)
     caching.init_app(app)
+    security.init_app(app)
     i18n.init_app(app)
     urls.init_app(app)
     errors.init_app(app)

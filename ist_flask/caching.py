@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, request
 from sqlalchemy import func, select
+from werkzeug.http import is_resource_modified
 from werkzeug.wrappers import Response
 
 from .content import PUBLISHED
@@ -68,11 +69,37 @@ class ContentVersion:
         return key
 
 
+# What a 304 repeats of the full answer (RFC 9110, section 15.4.5).
+NOT_MODIFIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary", "Expires")
+
+
 @dataclass(frozen=True)
 class StoredResponse:
     body: bytes
-    status: int
     headers: tuple[tuple[str, str], ...]
+    etag: str
+    last_modified: datetime | None
+
+    @classmethod
+    def of(cls, response: Response) -> StoredResponse:
+        return cls(
+            body=response.get_data(),
+            headers=tuple(response.headers.items()),
+            etag=response.get_etag()[0] or "",
+            last_modified=response.last_modified,
+        )
+
+    def answer(self) -> Response:
+        """The stored response, or a bodiless 304 when the client's copy is current.
+
+        werkzeug decides (is_resource_modified), as make_conditional would,
+        without building the whole response first: revalidations are the most
+        frequent requests feed readers make.
+        """
+        if not is_resource_modified(request.environ, self.etag, last_modified=self.last_modified):
+            kept = [(name, value) for name, value in self.headers if name in NOT_MODIFIED_HEADERS]
+            return Response(status=304, headers=kept)
+        return Response(self.body, headers=list(self.headers))
 
 
 class PageCache:
@@ -133,7 +160,7 @@ def _serve_from_cache() -> Response | None:
     caches = _caches()
     version = caches.version.current()
     # The host is part of the key: without IST_SITE_URL, absolute URLs follow it.
-    key = (request.host_url, request.full_path, select_locale())
+    key = (request.scheme, request.host, request.full_path, select_locale())
     g.page_cache_entry = (key, version)
     if caches.pages.max_bytes <= 0:
         return None
@@ -141,8 +168,7 @@ def _serve_from_cache() -> Response | None:
     if stored is None:
         return None
     g.page_cache_hit = True
-    response = Response(stored.body, status=stored.status, headers=list(stored.headers))
-    return response.make_conditional(request)
+    return stored.answer()
 
 
 def _validate_and_store(response: Response) -> Response:
@@ -158,8 +184,7 @@ def _validate_and_store(response: Response) -> Response:
     entry = g.get("page_cache_entry")
     if entry is not None and _caches().pages.max_bytes > 0:
         key, version = entry
-        headers = tuple((name, value) for name, value in response.headers.items())
-        _caches().pages.put(key, version, StoredResponse(response.get_data(), 200, headers))
+        _caches().pages.put(key, version, StoredResponse.of(response))
     return response.make_conditional(request)
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from . import store
+from .content import TextLimits
 from .extensions import db
 from .i18n import is_supported, supported_languages
 from .models import Statement, Translation
@@ -48,6 +49,7 @@ def import_command(file: Path) -> None:
                 supported_languages(),
                 progress=lambda done: bar[0].update(done),
                 on_checked=start_bar,
+                limits=TextLimits.from_config(current_app.config),
             )
         except OSError as error:
             raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None

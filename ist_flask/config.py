@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from .content import TextLimits
 from .i18n import DEFAULT_LANGUAGE, DEFAULT_LANGUAGES
 
 
@@ -38,6 +39,12 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         # Check connections before use, so the site recovers by itself after
         # the database has been away.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Longest title, slug, summary and body (characters) the editor and the
+        # import accept; titles at most 500 and slugs at most 200 (the columns).
+        "TITLE_MAX_LENGTH": 300,
+        "SLUG_MAX_LENGTH": 120,
+        "SUMMARY_MAX_LENGTH": 2_000,
+        "BODY_MAX_LENGTH": 500_000,
         # Signs the editor's session cookie. Unset: a key is made once and kept in
         # the instance folder, unless PRODUCTION is on, where it must be given.
         "SECRET_KEY": None,
@@ -52,6 +59,8 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "LOGIN_FAILURE_LIMIT": "5 per 15 minutes",
         # Where login failures are counted: memory:// (one process) or redis://host:6379.
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Put before the keys in that storage, to keep sites sharing one Redis apart.
+        "RATELIMIT_KEY_PREFIX": "ist_flask",
     }
 
 
@@ -62,6 +71,13 @@ class ConfigurationError(RuntimeError):
 # Keys that appear in examples and tutorials are not secrets.
 _PLACEHOLDER_KEYS = {"dev", "secret", "change-me", "changeme", "secret-key", "your-secret-key"}
 MIN_SECRET_KEY_LENGTH = 32
+
+
+def check_limits(config: dict[str, Any]) -> None:
+    """Refuse text limits that the database columns cannot hold."""
+    problems = TextLimits.from_config(config).problems()
+    if problems:
+        raise ConfigurationError("; ".join(problems))
 
 
 def ensure_secret_key(config: dict[str, Any], instance_path: str) -> None:

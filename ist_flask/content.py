@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import markdown
 import nh3
@@ -17,11 +20,43 @@ DRAFT = "draft"
 PUBLISHED = "published"
 STATUSES = (DRAFT, PUBLISHED)
 
-# Longest accepted texts; the editor and the import refuse longer ones.
-TITLE_MAX_LENGTH = 300
-SLUG_MAX_LENGTH = 200
-SUMMARY_MAX_LENGTH = 2_000
-BODY_MAX_LENGTH = 500_000
+# What the database columns hold at most (models.py); the limits below may be lower.
+TITLE_COLUMN_LENGTH = 500
+SLUG_COLUMN_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class TextLimits:
+    """The longest texts, in characters, that the editor and the import accept.
+
+    Set by IST_TITLE_MAX_LENGTH, IST_SLUG_MAX_LENGTH, IST_SUMMARY_MAX_LENGTH and
+    IST_BODY_MAX_LENGTH; the defaults are these.
+    """
+
+    title: int = 300
+    slug: int = 120
+    summary: int = 2_000
+    body: int = 500_000
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> TextLimits:
+        return cls(
+            title=int(config["TITLE_MAX_LENGTH"]),
+            slug=int(config["SLUG_MAX_LENGTH"]),
+            summary=int(config["SUMMARY_MAX_LENGTH"]),
+            body=int(config["BODY_MAX_LENGTH"]),
+        )
+
+    def problems(self) -> list[str]:
+        """Limits the database cannot hold, or that make no sense."""
+        found = []
+        if not 1 <= self.title <= TITLE_COLUMN_LENGTH:
+            found.append(f"TITLE_MAX_LENGTH must be between 1 and {TITLE_COLUMN_LENGTH}")
+        if not 1 <= self.slug <= SLUG_COLUMN_LENGTH:
+            found.append(f"SLUG_MAX_LENGTH must be between 1 and {SLUG_COLUMN_LENGTH}")
+        if self.summary < 1 or self.body < 1:
+            found.append("SUMMARY_MAX_LENGTH and BODY_MAX_LENGTH must be positive")
+        return found
 
 EXCERPT_WORDS = 150
 # A text only a few words over the limit is shown whole: cutting 150 words
@@ -53,6 +88,9 @@ _BLOCK_TAG = re.compile(
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")
+
+
+DEFAULT_LIMITS = TextLimits()
 
 
 def sanitise(body_html: str) -> str:
@@ -104,4 +142,4 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def is_valid_slug(slug: str) -> bool:
     """Whether ``slug`` is lower-case ASCII words joined by single hyphens."""
-    return bool(SLUG_PATTERN.match(slug)) and len(slug) <= SLUG_MAX_LENGTH
+    return bool(SLUG_PATTERN.match(slug)) and len(slug) <= SLUG_COLUMN_LENGTH

@@ -14,18 +14,23 @@ from .i18n import is_supported, supported_languages
 RETRY_AFTER = 30
 
 
-def _render(error: HTTPException) -> tuple[str, int]:
+def _render(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     language = (request.view_args or {}).get("lang")
     lang = language if isinstance(language, str) and is_supported(language) else None
-    return render_template(
+    page = render_template(
         "error.html",
         error=error,
         lang=lang,
         language_pages={code: url_for("site.index", lang=code) for code in supported_languages()},
-    ), error.code or 500
+    )
+    # Keep what the error itself says to clients: Retry-After, Allow.
+    kept = {
+        name: value for name, value in error.get_headers() if name in ("Retry-After", "Allow")
+    }
+    return page, error.code or 500, kept
 
 
-def _unexpected_error(error: Exception) -> tuple[str, int]:
+def _unexpected_error(error: Exception) -> tuple[str, int, dict[str, str]]:
     # Flask has logged the traceback; the visitor sees only the short page.
     return _render(InternalServerError())
 
@@ -35,9 +40,7 @@ def _database_unavailable(error: Exception) -> Response:
     itself once it answers again (the engine checks connections before use)."""
     current_app.logger.warning("database unavailable: %s", error.__class__.__name__)
     db.session.rollback()
-    body, status = _render(ServiceUnavailable())
-    response = current_app.make_response((body, status))
-    response.headers["Retry-After"] = str(RETRY_AFTER)
+    response = current_app.make_response(_render(ServiceUnavailable(retry_after=RETRY_AFTER)))
     response.cache_control.no_store = True
     return response
 

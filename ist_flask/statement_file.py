@@ -23,7 +23,7 @@ from typing import Any, BinaryIO, TextIO
 
 import ijson
 
-from .content import PUBLISHED, STATUSES, is_valid_slug, sanitise
+from .content import DEFAULT_LIMITS, PUBLISHED, STATUSES, TextLimits, is_valid_slug, sanitise
 
 MAX_REPORTED_PROBLEMS = 20
 
@@ -113,7 +113,9 @@ class CheckedFile:
     slugs: dict[tuple[str, str], str]
 
 
-def check_statement_file(stream: BinaryIO, languages: Sequence[str]) -> CheckedFile:
+def check_statement_file(
+    stream: BinaryIO, languages: Sequence[str], limits: TextLimits = DEFAULT_LIMITS
+) -> CheckedFile:
     """Read the whole file once and report every problem in it, or raise
     StatementFileError; slugs given twice for one language are refused."""
     problems: list[str] = []
@@ -121,7 +123,7 @@ def check_statement_file(stream: BinaryIO, languages: Sequence[str]) -> CheckedF
     count = 0
     for number, item in enumerate(statement_items(stream), start=1):
         count = number
-        record = _parse_statement(number, item, languages, problems, clean=False)
+        record = _parse_statement(number, item, languages, problems, limits, clean=False)
         if record is None:
             continue
         for translation in record.translations:
@@ -140,21 +142,25 @@ def check_statement_file(stream: BinaryIO, languages: Sequence[str]) -> CheckedF
     return CheckedFile(count, slugs)
 
 
-def read_statement_file(stream: BinaryIO, languages: Sequence[str]) -> Iterator[StatementRecord]:
+def read_statement_file(
+    stream: BinaryIO, languages: Sequence[str], limits: TextLimits = DEFAULT_LIMITS
+) -> Iterator[StatementRecord]:
     """The statements of a file that check_statement_file passed, bodies sanitised."""
     problems: list[str] = []
     for number, item in enumerate(statement_items(stream), start=1):
-        record = _parse_statement(number, item, languages, problems, clean=True)
+        record = _parse_statement(number, item, languages, problems, limits, clean=True)
         if record is None:  # the file changed since it was checked
             raise StatementFileError(problems)
         yield record
 
 
-def parse_statement_file(text: str, languages: Sequence[str]) -> list[StatementRecord]:
+def parse_statement_file(
+    text: str, languages: Sequence[str], limits: TextLimits = DEFAULT_LIMITS
+) -> list[StatementRecord]:
     """Check and read a small file held in memory (the demo content, tests)."""
     data = text.encode("utf-8")
-    check_statement_file(io.BytesIO(data), languages)
-    return list(read_statement_file(io.BytesIO(data), languages))
+    check_statement_file(io.BytesIO(data), languages, limits)
+    return list(read_statement_file(io.BytesIO(data), languages, limits))
 
 
 def _where(number: int, record: StatementRecord | None = None, title: str | None = None) -> str:
@@ -163,7 +169,12 @@ def _where(number: int, record: StatementRecord | None = None, title: str | None
 
 
 def _parse_statement(
-    number: int, item: Any, languages: Sequence[str], problems: list[str], clean: bool
+    number: int,
+    item: Any,
+    languages: Sequence[str],
+    problems: list[str],
+    limits: TextLimits,
+    clean: bool,
 ) -> StatementRecord | None:
     if not isinstance(item, dict):
         problems.append(f"statement {number}: must be an object")
@@ -194,7 +205,7 @@ def _parse_statement(
 
     translations: list[TranslationRecord] = []
     for language, fields in translations_in.items():
-        translation = _parse_translation(where, language, fields, languages, problems, clean)
+        translation = _parse_translation(where, language, fields, languages, problems, limits, clean)
         if translation is not None:
             translations.append(translation)
 
@@ -215,6 +226,7 @@ def _parse_translation(
     fields: Any,
     languages: Sequence[str],
     problems: list[str],
+    limits: TextLimits,
     clean: bool,
 ) -> TranslationRecord | None:
     field = f"{where}: translations.{language}"
@@ -247,6 +259,17 @@ def _parse_translation(
     markdown = fields.get("markdown")
     if markdown is not None and not isinstance(markdown, str):
         problems.append(f"{field}.markdown: must be text or null")
+    for name, value, limit, setting in (
+        ("title", title, limits.title, "IST_TITLE_MAX_LENGTH"),
+        ("slug", slug, limits.slug, "IST_SLUG_MAX_LENGTH"),
+        ("summary", summary, limits.summary, "IST_SUMMARY_MAX_LENGTH"),
+        ("body", body, limits.body, "IST_BODY_MAX_LENGTH"),
+    ):
+        if isinstance(value, str) and len(value.strip()) > limit:
+            problems.append(
+                f"{field}.{name}: {len(value.strip()):,} characters, more than the "
+                f"{limit:,} allowed ({setting})"
+            )
     if len(problems) > before:
         return None
     assert isinstance(title, str) and isinstance(body, str)

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.orm import selectinload
 
-from .content import make_slug
+from .content import DEFAULT_LIMITS, TextLimits, make_slug
 from .extensions import db
 from .models import Statement, Translation
 from .statement_file import (
@@ -39,6 +39,7 @@ def import_statement_file(
     languages: Sequence[str],
     progress: Progress | None = None,
     on_checked: Callable[[int], None] | None = None,
+    limits: TextLimits = DEFAULT_LIMITS,
 ) -> int:
     """Import the file that ``open_file`` opens (it is read twice), all or nothing.
 
@@ -47,7 +48,7 @@ def import_statement_file(
     that is taken gets a number ("-2") instead.
     """
     with open_file() as stream:
-        checked = check_statement_file(stream, languages)
+        checked = check_statement_file(stream, languages, limits)
     if on_checked is not None:
         on_checked(checked.count)
     taken = _taken_slugs(checked.slugs.keys())
@@ -61,7 +62,7 @@ def import_statement_file(
         )
     slugs = SlugAllocator(set(checked.slugs))
     with open_file() as stream:
-        records = read_statement_file(stream, languages)
+        records = read_statement_file(stream, languages, limits)
         try:
             while batch := list(islice(records, BATCH_SIZE)):
                 _write_batch(batch, slugs)

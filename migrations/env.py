@@ -44,11 +44,27 @@ def run_migrations_online() -> None:
     configure_args.setdefault("render_as_batch", True)
     configure_args.setdefault("compare_type", True)
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with
+            # foreign keys on, that drop would cascade and delete every
+            # translation. Off for the migration (before any transaction),
+            # checked afterwards, on again before the connection is reused.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # End SQLAlchemy's implicit transaction, so that Alembic's own
+            # transaction below is the one that commits.
+            connection.commit()
         context.configure(
             connection=connection, target_metadata=target_db.metadata, **configure_args
         )
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migration left broken references: {broken[:5]}")
 
 
 if context.is_offline_mode():

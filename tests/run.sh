@@ -5,15 +5,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests use: Chromium for the browser tests (Playwright
+# never downloads a browser here), Java for the Nu HTML Checker, wrk for load.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "tests/run.sh: install Debian's chromium (sudo apt-get install chromium)" >&2
+    echo "tests/run.sh: install these Debian packages first: ${missing[*]}" >&2
     exit 1
   fi
 fi
+
+# The Nu HTML Checker (vnu-jar) and axe-core, pinned in tests/package-lock.json.
+npm ci --prefix tests --no-audit --no-fund --loglevel=error
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip

@@ -43,10 +43,16 @@ def wait_for(url: str, process: subprocess.Popen[str], log_path: Path, seconds: 
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
+class SiteURL(str):
+    """The base URL of a running site, which also knows the server's pid."""
+
+    pid: int
+
+
 @contextmanager
 def running_site(
     tmp_path: Path, database_uri: str, *arguments: str, log_name: str = "server.log"
-) -> Iterator[str]:
+) -> Iterator[SiteURL]:
     """Serve the site and yield its base URL; stop it afterwards. What the
     server prints (its access log too) goes to ``tmp_path / log_name``."""
     port = free_port()
@@ -60,7 +66,8 @@ def running_site(
             stderr=subprocess.STDOUT,
             text=True,
         )
-    url = f"http://127.0.0.1:{port}"
+    url = SiteURL(f"http://127.0.0.1:{port}")
+    url.pid = process.pid
     try:
         wait_for(url + "/", process, log_path)
         yield url

@@ -132,6 +132,7 @@ def test_five_failures_for_one_account_pause_its_logins(app: Flask) -> None:
     refused = sign_in(app.test_client())
     assert refused.status_code == 429
     assert "Too many attempts" in refused.get_data(as_text=True)
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
 
 
 def test_five_failures_from_one_address_pause_its_logins(app: Flask) -> None:

@@ -45,6 +45,7 @@ def test_two_processes_share_login_failures_through_redis(
     """Two apps stand for two waitress processes: failures at one count at the other."""
     prefix = f"ist-test-{uuid.uuid4().hex}"
     settings = {"RATELIMIT_STORAGE_URI": REDIS, "RATELIMIT_KEY_PREFIX": prefix}
+    # Two apps, each with its own connection to Redis, stand for two processes.
     first = configured_app(**settings)
     make_maintainer(first)
     for attempt in range(3):

@@ -4,33 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_limiter.util import get_remote_address
 from flask_login import login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from ..accounts import authenticate, normalise_email
-from ..extensions import limiter
+from ..throttle import login_throttle
 from . import bp
 from .forms import ConfirmForm, LoginForm
 
 
-def _login_failed(_response: Response) -> bool:
-    # Only failed attempts count towards the limit; signing in resets nothing.
-    return bool(g.get("login_failed"))
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
-
-
-def _account_key() -> str:
-    return "login-account:" + normalise_email(request.form.get("email", ""))
-
-
-def _address_key() -> str:
-    return "login-address:" + (get_remote_address() or "unknown")
+def _throttle_keys() -> tuple[str, str]:
+    """Failures count against the account tried and against the address trying."""
+    account = "login-account:" + normalise_email(request.form.get("email", ""))
+    return account, "login-address:" + (request.remote_addr or "unknown")
 
 
 def safe_next(target: str | None) -> str:
@@ -44,16 +33,19 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, key_func=_address_key, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(_login_limit, key_func=_account_key, methods=["POST"], deduct_when=_login_failed)
 def login() -> str | Response | tuple[str, int]:
     form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "POST":
+        # Checked before the password, so a paused account cannot be guessed at.
+        wait = login_throttle().seconds_until_allowed(*_throttle_keys())
+        if wait:
+            raise TooManyRequests(retry_after=wait)
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
             login_user(user)
             return redirect(safe_next(form.next.data))
-        g.login_failed = True
+        login_throttle().record_failure(*_throttle_keys())
         form.password.errors = [gettext("Unknown e-mail address or wrong password.")]
         return render_template("admin/login.html", form=form), 401
     return render_template("admin/login.html", form=form)

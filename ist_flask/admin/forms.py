@@ -23,13 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..content import (
-    BODY_MAX_LENGTH,
-    SLUG_MAX_LENGTH,
-    SUMMARY_MAX_LENGTH,
-    TITLE_MAX_LENGTH,
-    is_valid_slug,
-)
+from ..content import TextLimits, is_valid_slug
 from ..i18n import language_name
 from ..models import DRAFT, PUBLISHED
 
@@ -51,26 +45,14 @@ def _slug_shape(form: Form, field: StringField) -> None:
         )
 
 
-class TranslationForm(Form):
+class TranslationFormBase(Form):
     """One language of a statement; the statement's form carries the CSRF token."""
 
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX_LENGTH)])
-    slug = StringField(
-        _l("Slug"),
-        description=_l("Part of the address. Leave empty to make it from the title."),
-        validators=[Optional(), Length(max=SLUG_MAX_LENGTH), _slug_shape],
-    )
-    summary = TextAreaField(
-        _l("Summary"),
-        description=_l("Optional. Shown under the title in lists and feeds."),
-        validators=[Optional(), Length(max=SUMMARY_MAX_LENGTH)],
-    )
-    body = TextAreaField(
-        _l("Text"),
-        description=_l("Markdown: *emphasis*, **strong**, [link](https://…), > quotation."),
-        validators=[Optional(), Length(max=BODY_MAX_LENGTH)],
-    )
-    remove = BooleanField(_l("Remove this translation"))
+    title: StringField
+    slug: StringField
+    summary: TextAreaField
+    body: TextAreaField
+    remove: BooleanField
 
     def is_blank(self) -> bool:
         return not any(
@@ -80,6 +62,30 @@ class TranslationForm(Form):
     def wanted(self) -> bool:
         """Whether this language should exist after saving."""
         return not self.remove.data and not self.is_blank()
+
+
+def translation_form_class(limits: TextLimits) -> type[TranslationFormBase]:
+    """The fields of one language, with the configured length limits."""
+    fields: dict[str, Any] = {
+        "title": StringField(_l("Title"), validators=[Optional(), Length(max=limits.title)]),
+        "slug": StringField(
+            _l("Slug"),
+            description=_l("Part of the address. Leave empty to make it from the title."),
+            validators=[Optional(), Length(max=limits.slug), _slug_shape],
+        ),
+        "summary": TextAreaField(
+            _l("Summary"),
+            description=_l("Optional. Shown under the title in lists and feeds."),
+            validators=[Optional(), Length(max=limits.summary)],
+        ),
+        "body": TextAreaField(
+            _l("Text"),
+            description=_l("Markdown: *emphasis*, **strong**, [link](https://…), > quotation."),
+            validators=[Optional(), Length(max=limits.body)],
+        ),
+        "remove": BooleanField(_l("Remove this translation")),
+    }
+    return type("TranslationForm", (TranslationFormBase,), fields)
 
 
 class StatementFormBase(FlaskForm):
@@ -96,7 +102,7 @@ class StatementFormBase(FlaskForm):
 
     languages: Sequence[str] = ()
 
-    def translation_forms(self) -> dict[str, TranslationForm]:
+    def translation_forms(self) -> dict[str, TranslationFormBase]:
         return {code: getattr(self, f"translation_{code}").form for code in self.languages}
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -121,10 +127,13 @@ class StatementFormBase(FlaskForm):
         return valid
 
 
-def statement_form_class(languages: Sequence[str]) -> type[StatementFormBase]:
+def statement_form_class(
+    languages: Sequence[str], limits: TextLimits
+) -> type[StatementFormBase]:
     """The statement form with one section per configured language."""
+    translation_form = translation_form_class(limits)
     fields: dict[str, Any] = {
-        f"translation_{code}": FormField(TranslationForm, label=language_name(code))
+        f"translation_{code}": FormField(translation_form, label=language_name(code))
         for code in languages
     }
     fields["original_language"] = SelectField(

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from ..content import render_markdown
+from ..content import TextLimits, render_markdown
 from ..editing import (
     EditConflict,
     SlugTaken,
@@ -131,7 +132,8 @@ def _editor(form: StatementFormBase, statement: Statement | None, **extra: objec
 
 
 def _edit(statement: Statement | None) -> str | Response | tuple[str, int]:
-    form = statement_form_class(supported_languages())()
+    limits = TextLimits.from_config(current_app.config)
+    form = statement_form_class(supported_languages(), limits)()
     if request.method == "GET":
         if statement is not None:
             _fill(form, statement)
@@ -171,6 +173,11 @@ def _edit(statement: Statement | None) -> str | Response | tuple[str, int]:
     except EditConflict:
         # The maintainer's text stays in the form: nothing is lost, nothing overwritten.
         return _editor(form, statement, conflict=True), 409
+    except OperationalError:
+        # The database is busy (a long import holds SQLite's lock) or away:
+        # keep the maintainer's text in the form and say so.
+        db.session.rollback()
+        return _editor(form, statement, busy=True), 503
     except SlugTaken as taken:
         section = form.translation_forms()[taken.language]
         section.slug.errors = [gettext("Another statement uses this address: choose another slug.")]

@@ -1,0 +1,37 @@
+"""The site as wsgi.py serves it, plus one trivial route: the framework's ceiling.
+
+python bench/serve.py --port P [--threads N]   (database from IST_SQLALCHEMY_DATABASE_URI)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from flask_migrate import upgrade
+from waitress import serve
+
+from ist_flask import create_app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    app = create_app()
+
+    @app.get("/bench/trivial")
+    def trivial() -> str:
+        return "ok"
+
+    with app.app_context():
+        upgrade()
+    serve(app, host="127.0.0.1", port=args.port, threads=args.threads, _quiet=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Pages in a real browser (Debian's Chromium through Playwright): axe-core finds
+no violation, the keyboard reaches everything, the layout holds from 320 px
+to 1440 px, print and dark mode work, and nothing comes from another host.
+Screenshots are kept in IST_SCREENSHOT_DIR (artifacts/screenshots) for anyone
+to look at."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from quality_tools import AXE_SCRIPT, CHROMIUM, CHROMIUM_FLAGS, require
+from servers import ROOT, flask_command, running_site
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+SCREENSHOTS = Path(os.environ.get("IST_SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
+STATEMENT = "/fr/statements/liberez-frank-garcia-hernandez-et-ses-camarades"
+PUBLIC_PAGES = [
+    "/",
+    "/es/",
+    STATEMENT,
+    "/en/statements/release-frank-garcia-hernandez-and-his-comrades",
+    "/about",
+    "/ru/about",
+    "/archive",
+    "/fr/archive/2021/07",
+    "/no-such-page",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(require(CHROMIUM)), headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path, database_uri: str) -> Iterator[str]:
+    with running_site(tmp_path, database_uri) as url:
+        yield url
+
+
+def axe_violations(page: Page) -> list[str]:
+    page.evaluate(require(AXE_SCRIPT).read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in result["violations"]
+    ]
+
+
+def open_page(browser: Browser, url: str, **options: object) -> Page:
+    # bypass_csp lets the test inject axe-core; the site itself runs no inline script.
+    context = browser.new_context(bypass_csp=True, **options)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(url)
+    return page
+
+
+def test_no_page_has_an_axe_violation_in_light_or_dark(
+    browser: Browser, site: str, database_uri: str
+) -> None:
+    flask_command(
+        database_uri,
+        "users",
+        "create",
+        "ed@example.org",
+        "--password-stdin",
+        stdin="a long password\n",
+    )
+    found = {}
+    for scheme in ("light", "dark"):
+        for path in PUBLIC_PAGES:
+            page = open_page(browser, site + path, color_scheme=scheme)
+            found[f"{path} ({scheme})"] = axe_violations(page)
+            page.context.close()
+    page = open_page(browser, site + "/admin/login", locale="fr-FR")
+    found["/admin/login"] = axe_violations(page)
+    page.get_by_label("Adresse e-mail").fill("ed@example.org")
+    page.get_by_label("Mot de passe").fill("a long password")
+    page.locator("button[type=submit]").click()
+    for path in (
+        "/admin/",
+        "/admin/statements/new",
+        "/admin/statements/1/edit",
+        "/admin/statements/1/delete",
+    ):
+        page.goto(site + path)
+        found[path] = axe_violations(page)
+    page.context.close()
+    assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_keyboard_reaches_the_skip_link_and_the_language_switcher(
+    browser: Browser, site: str
+) -> None:
+    page = open_page(browser, site + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                   const r = e.getBoundingClientRect();
+                   return {text: e.textContent.trim(), href: e.getAttribute('href'),
+                           outline: s.outlineStyle, width: parseFloat(s.outlineWidth), top: r.top}; }"""
+    )
+    assert focused["text"] == "Skip to content" and focused["href"] == "#main"
+    assert focused["outline"] != "none" and focused["width"] >= 2 and focused["top"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    page.goto(site + "/")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Français":
+            break
+    else:
+        pytest.fail("Tab never reached the language switcher")
+    page.keyboard.press("Enter")
+    page.wait_for_url(site + "/fr/")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390, 1440])
+def test_the_layout_holds_without_horizontal_scrolling_and_text_of_16px(
+    browser: Browser, site: str, width: int
+) -> None:
+    for path in ("/", STATEMENT, "/about", "/archive"):
+        page = open_page(browser, site + path, viewport={"width": width, "height": 900})
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (path, width, overflow)
+        smallest = page.evaluate(
+            """() => Math.min(...[...document.querySelectorAll('main p, main li, main a, nav a')]
+                       .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
+        )
+        assert smallest >= 16, (path, width, smallest)
+        page.context.close()
+
+
+def test_a_statement_prints_cleanly(browser: Browser, site: str) -> None:
+    page = open_page(browser, site + STATEMENT)
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        "() => ['.site-header nav', '.site-footer', '.translations', '.skip-link']"
+        ".map(s => getComputedStyle(document.querySelector(s)).display)"
+    )
+    assert hidden == ["none"] * 4
+    assert page.locator(".statement-body").is_visible()
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    pdf = page.pdf()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+    page.context.close()
+
+
+def test_dark_mode_is_respected(browser: Browser, site: str) -> None:
+    colours = {}
+    for scheme in ("light", "dark"):
+        page = open_page(browser, site + "/", color_scheme=scheme)
+        colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        page.context.close()
+    assert colours["light"] != colours["dark"]
+    red, green, blue = (int(n) for n in colours["dark"][4:-1].split(","))
+    assert red + green + blue < 150, colours["dark"]
+
+
+def test_pages_load_nothing_from_another_host(
+    browser: Browser, site: str, database_uri: str, tmp_path: Path
+) -> None:
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps({"statements": [{"published": "2024-01-01T00:00:00Z", "translations": {"en": {
+        "title": "Pictures from elsewhere", "slug": "elsewhere",
+        "body": '<p>x</p><img src="https://tracker.example/pixel.png" alt="pixel"><img src="//cdn.example/a.png" alt="a">'}}}]}))  # fmt: skip
+    flask_command(database_uri, "statements", "import", str(hostile))
+    reached: list[str] = []
+    blocked: dict[str, str] = {}
+    context = browser.new_context()
+    # A request counts once bytes came back; the browser refuses the others itself.
+    context.on("requestfinished", lambda request: reached.append(request.url))
+    context.on(
+        "requestfailed", lambda request: blocked.update({request.url: request.failure or ""})
+    )
+    page = context.new_page()
+    for path in ("/", STATEMENT, "/en/statements/elsewhere", "/about", "/admin/login"):
+        page.goto(site + path)
+    context.close()
+    own = urlsplit(site).netloc
+    assert {urlsplit(url).netloc for url in reached} == {own}, reached
+    # The site's own icon may be cut short by the next navigation; other hosts never load.
+    elsewhere = {url: reason for url, reason in blocked.items() if urlsplit(url).netloc != own}
+    assert elsewhere == {
+        "https://tracker.example/pixel.png": "csp",
+        "http://cdn.example/a.png": "csp",
+    }
+
+
+def test_screenshots_are_kept(browser: Browser, site: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((390, 844), (1440, 900)):
+        for name, path in (("front", "/"), ("statement", STATEMENT)):
+            page = open_page(browser, site + path, viewport={"width": width, "height": height})
+            target = SCREENSHOTS / f"{name}-{width}x{height}.png"
+            page.screenshot(path=str(target), full_page=True)
+            page.context.close()
+            assert target.stat().st_size > 10_000
