@@ -58,6 +58,7 @@ class TextLimits:
             found.append("SUMMARY_MAX_LENGTH and BODY_MAX_LENGTH must be positive")
         return found
 
+
 EXCERPT_WORDS = 150
 # A text only a few words over the limit is shown whole: cutting 150 words
 # down to 150 and adding " ..." would hide almost nothing and read worse.

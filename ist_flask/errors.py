@@ -24,9 +24,7 @@ def _render(error: HTTPException) -> tuple[str, int, dict[str, str]]:
         language_pages={code: url_for("site.index", lang=code) for code in supported_languages()},
     )
     # Keep what the error itself says to clients: Retry-After, Allow.
-    kept = {
-        name: value for name, value in error.get_headers() if name in ("Retry-After", "Allow")
-    }
+    kept = {name: value for name, value in error.get_headers() if name in ("Retry-After", "Allow")}
     return page, error.code or 500, kept
 
 

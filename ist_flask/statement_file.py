@@ -205,7 +205,9 @@ def _parse_statement(
 
     translations: list[TranslationRecord] = []
     for language, fields in translations_in.items():
-        translation = _parse_translation(where, language, fields, languages, problems, limits, clean)
+        translation = _parse_translation(
+            where, language, fields, languages, problems, limits, clean
+        )
         if translation is not None:
             translations.append(translation)
 

@@ -127,9 +127,7 @@ class StatementFormBase(FlaskForm):
         return valid
 
 
-def statement_form_class(
-    languages: Sequence[str], limits: TextLimits
-) -> type[StatementFormBase]:
+def statement_form_class(languages: Sequence[str], limits: TextLimits) -> type[StatementFormBase]:
     """The statement form with one section per configured language."""
     translation_form = translation_form_class(limits)
     fields: dict[str, Any] = {
