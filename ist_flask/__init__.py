@@ -42,10 +42,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     translate.init_app(app)
 
-    from . import admin, feeds, health, site
+    from . import admin, discovery, feeds, health, site
 
     app.register_blueprint(site.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(discovery.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
     return app

@@ -28,7 +28,7 @@ from .i18n import select_locale
 from .models import SiteState, Statement
 
 # Blueprints whose GET answers depend only on URL, language and content.
-CACHED_BLUEPRINTS = {"site", "feeds"}
+CACHED_BLUEPRINTS = {"site", "feeds", "discovery"}
 
 VersionKey = tuple[int, datetime | None]
 

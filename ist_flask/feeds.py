@@ -7,6 +7,7 @@ stay the same until one of those entries changes, whatever else is edited.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -29,6 +30,7 @@ bp = Blueprint("feeds", __name__)
 
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
+JSON_FEED_TYPE = "application/feed+json"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
 # The updated time of a feed with no entries: fixed, so its bytes stay stable.
@@ -50,6 +52,12 @@ def page_feeds(lang: str | None) -> list[FeedLink]:
     return [
         FeedLink("Atom", ATOM_TYPE, url_for("feeds.atom", lang=lang), f"{scope} (Atom)"),
         FeedLink("RSS", RSS_TYPE, url_for("feeds.rss", lang=lang), f"{scope} (RSS)"),
+        FeedLink(
+            "JSON Feed",
+            JSON_FEED_TYPE,
+            url_for("feeds.json_feed", lang=lang),
+            f"{scope} (JSON Feed)",
+        ),
     ]
 
 
@@ -154,26 +162,71 @@ def _version() -> str:
         return "0"
 
 
-def _feed_response(lang: str | None, kind: str) -> Response:
-    feed = build_feed(lang, kind)
-    body = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
-    media_type = ATOM_TYPE if kind == "atom" else RSS_TYPE
+def _feed_response(body: bytes, media_type: str, updated: datetime) -> Response:
+    """A feed with validators derived from its own bytes and entries only."""
     response = Response(body, content_type=f"{media_type}; charset=utf-8")
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    response.last_modified = feed.updated()
+    response.last_modified = updated
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["FEED_MAX_AGE"]
     # caching.py answers If-None-Match and If-Modified-Since for every page and feed.
     return response
 
 
+def build_json_feed(lang: str | None) -> tuple[bytes, datetime]:
+    """JSON Feed 1.1 with the same entries, ids and languages as the Atom feed."""
+    entries = queries.feed_entries(lang, supported_languages(), current_app.config["FEED_SIZE"])
+    author = {"name": current_app.config["ORGANISATION_NAME"]}
+    with force_locale(lang or DEFAULT_LANGUAGE):
+        title = gettext("International Socialist Tendency: statements")
+        description = gettext("Socialism From Below")
+    document: dict[str, object] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "description": description,
+        "home_page_url": absolute_url("site.index", lang=lang),
+        "feed_url": absolute_url("feeds.json_feed", lang=lang),
+        "icon": absolute_url("static", filename="share.png"),
+        "favicon": absolute_url("static", filename="icon.svg"),
+        "authors": [author],
+    }
+    if lang:
+        document["language"] = lang
+    document["items"] = [
+        {
+            "id": entry_id(t),
+            "url": _statement_url(t),
+            "title": t.title,
+            "summary": excerpt(t.body, t.summary),
+            "content_html": t.body,
+            "date_published": t.statement.published_at.isoformat(),
+            "date_modified": t.updated_at.isoformat(),
+            "language": t.language,
+            "authors": [author],
+        }
+        for t in entries
+    ]
+    updated = max((t.updated_at for t in entries), default=EMPTY_FEED_UPDATED)
+    body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    return body, updated
+
+
 @bp.get("/feed.atom", defaults={"lang": None})
 @bp.get("/<lang:lang>/feed.atom")
 def atom(lang: str | None) -> Response:
-    return _feed_response(lang, "atom")
+    feed = build_feed(lang, "atom")
+    return _feed_response(feed.atom_str(pretty=True), ATOM_TYPE, feed.updated())
 
 
 @bp.get("/feed.rss", defaults={"lang": None})
 @bp.get("/<lang:lang>/feed.rss")
 def rss(lang: str | None) -> Response:
-    return _feed_response(lang, "rss")
+    feed = build_feed(lang, "rss")
+    return _feed_response(feed.rss_str(pretty=True), RSS_TYPE, feed.updated())
+
+
+@bp.get("/feed.json", defaults={"lang": None})
+@bp.get("/<lang:lang>/feed.json")
+def json_feed(lang: str | None) -> Response:
+    body, updated = build_json_feed(lang)
+    return _feed_response(body, JSON_FEED_TYPE, updated)

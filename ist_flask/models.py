@@ -115,6 +115,8 @@ class Translation(db.Model):
     body: Mapped[str] = mapped_column(Text)
     # The Markdown the editor wrote `body` from; None for HTML that came by import.
     body_source: Mapped[str | None] = mapped_column(Text)
+    # The words of `body`, which the search index reads (migration 0004).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     statement: Mapped[Statement] = relationship(back_populates="translations")

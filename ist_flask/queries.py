@@ -116,3 +116,17 @@ def renamed_translation(language: str, old_slug: str) -> Translation | None:
         .where(SlugRedirect.language == language, SlugRedirect.slug == old_slug, visible())
     )
     return db.session.execute(query).scalar_one_or_none()
+
+
+def sitemap_rows() -> list[tuple[int, str, str, datetime]]:
+    """(statement id, language, slug, updated) of every visible translation,
+    grouped by statement, newest statement first."""
+    query = (
+        select(
+            Translation.statement_id, Translation.language, Translation.slug, Translation.updated_at
+        )
+        .join(Translation.statement)
+        .where(visible())
+        .order_by(Statement.published_at.desc(), Statement.id.desc(), Translation.language)
+    )
+    return [tuple(row) for row in db.session.execute(query)]  # type: ignore[misc]

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from . import queries
+from . import queries, search
 from .content import excerpt
 from .i18n import supported_languages
 from .models import Translation
+from .social import statement_card
 
 bp = Blueprint("site", __name__)
 
@@ -97,6 +98,7 @@ def statement(lang: str, slug: str) -> str | Response:
         language_pages=language_pages,
         hreflang_pages={t.language: language_pages[t.language] for t in translations},
         x_default=language_pages[original.language],
+        card=statement_card(translation, translations),
     )
 
 
@@ -146,4 +148,34 @@ def archive_month(lang: str | None, year: int, month: int) -> str:
         month_start=start,
         entries=_entries(translations),
         language_pages=_language_pages("site.archive_month", year=year, month=month),
+    )
+
+
+@bp.get("/search", defaults={"lang": None})
+@bp.get("/<lang:lang>/search")
+def search_page(lang: str | None) -> str:
+    """Search results; an empty or wordless query gets a friendly page, not an error."""
+    query = request.args.get("q", "")[: search.MAX_QUERY_LENGTH]
+    terms = search.search_terms(query)
+    page = _page_number()
+    per_page = current_app.config["ENTRIES_PER_PAGE"]
+    hits, total = search.search(terms, lang, page, per_page)
+    if page > 1 and not hits:
+        abort(404)
+    return render_template(
+        "search.html",
+        lang=lang,
+        query=query,
+        terms=terms,
+        hits=hits,
+        total=total,
+        page=page,
+        newer=url_for("site.search_page", lang=lang, q=query, page=page - 1) if page > 1 else None,
+        older=url_for("site.search_page", lang=lang, q=query, page=page + 1)
+        if page * per_page < total
+        else None,
+        language_pages={
+            code: url_for("site.search_page", lang=code, q=query or None)
+            for code in supported_languages()
+        },
     )

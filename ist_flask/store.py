@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.orm import selectinload
 
-from .content import DEFAULT_LIMITS, TextLimits, make_slug
+from .content import DEFAULT_LIMITS, TextLimits, make_slug, plain_text
 from .extensions import db
 from .models import Statement, Translation
 from .statement_file import (
@@ -104,6 +104,7 @@ def _write_batch(batch: Sequence[StatementRecord], slugs: SlugAllocator) -> None
                     "summary": t.summary,
                     "body": t.body,
                     "body_source": t.markdown,
+                    "search_text": plain_text(t.body),
                     "updated_at": t.updated or record.published,
                 }
             )

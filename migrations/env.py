@@ -39,7 +39,15 @@ def run_migrations_online() -> None:
             directives[:] = []
             logger.info("No changes in schema detected.")
 
+    def include_object(object_, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+        # The search index lives outside the models: FTS5 tables on SQLite, a
+        # generated tsvector column and its index on PostgreSQL (migration 0004).
+        if type_ == "table" and name.startswith("translations_fts"):
+            return False
+        return name not in ("search_vector", "ix_translations_search_vector")
+
     configure_args = dict(current_app.extensions["migrate"].configure_args)
+    configure_args.setdefault("include_object", include_object)
     configure_args.setdefault("process_revision_directives", skip_empty_revision)
     configure_args.setdefault("render_as_batch", True)
     configure_args.setdefault("compare_type", True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import feedparser
@@ -292,6 +293,9 @@ def dangerous_markup(html: str) -> list[str]:
     tree = lxml.html.fromstring(f"<div>{html}</div>")
     for element in tree.iter():
         if not isinstance(element.tag, str):
+            continue
+        if element.tag == "script" and element.get("type") == "application/ld+json":
+            json.loads(element.text)  # structured data: never run, and it must stay data
             continue
         if element.tag in ("script", "style", "svg", "iframe", "object", "embed", "math"):
             found.append(element.tag)

@@ -30,6 +30,8 @@ PUBLIC_PAGES = [
     "/archive",
     "/fr/archive/2021/07",
     "/no-such-page",
+    "/fr/search?q=garcia",
+    "/search?q=",
 ]
 
 

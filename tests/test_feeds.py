@@ -286,18 +286,22 @@ def test_pages_advertise_their_language_feeds(client: FlaskClient) -> None:
     assert advertised("/") == {
         "application/atom+xml": "/feed.atom",
         "application/rss+xml": "/feed.rss",
+        "application/feed+json": "/feed.json",
     }
     assert advertised("/fr/") == {
         "application/atom+xml": "/fr/feed.atom",
         "application/rss+xml": "/fr/feed.rss",
+        "application/feed+json": "/fr/feed.json",
     }
     assert advertised("/es/statements/liberar-a-frank-garcia-hernandez-y-a-sus-companeros") == {
         "application/atom+xml": "/es/feed.atom",
         "application/rss+xml": "/es/feed.rss",
+        "application/feed+json": "/es/feed.json",
     }
 
 
 def test_the_about_page_lists_every_feed(client: FlaskClient) -> None:
     page = parse(client.get("/about"))
     hrefs = {a.get("href") for a in page.cssselect(".feed-list a")}
-    assert hrefs == set(FEEDS)
+    json_feeds = {path.replace(".atom", ".json") for path in FEEDS if path.endswith(".atom")}
+    assert hrefs == set(FEEDS) | json_feeds

@@ -35,6 +35,10 @@ PUBLIC = [
     ("/no-such-page", "fr"),
     ("/no-such-page", "el"),
     ("/en/statements/no-such-statement", None),
+    ("/search?q=garcia", "en"),
+    ("/fr/search?q=garcia", None),
+    ("/ru/search?q=", None),
+    ("/search?q=nothing-matches-this", "el"),
 ]
 EDITOR_LANGUAGES = ["en", "fr", "de"]
 

@@ -1,0 +1,86 @@
+"""What a statement shows when it is shared, and what search engines read:
+OpenGraph and Twitter cards, and schema.org NewsArticle as JSON-LD."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.core import get_global
+from flask import current_app, url_for
+
+from .content import excerpt
+from .models import Translation
+from .urls import absolute, absolute_url
+
+# The site writes British English ("organisations"); other languages take CLDR's likely region.
+OG_LOCALE_OVERRIDES = {"en": "en_GB"}
+
+
+def og_locale(language: str) -> str:
+    """OpenGraph's language_TERRITORY form of a language code: "fr" -> "fr_FR"."""
+    if language in OG_LOCALE_OVERRIDES:
+        return OG_LOCALE_OVERRIDES[language]
+    likely = get_global("likely_subtags").get(language, language)
+    parts = likely.split("_")
+    return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else language
+
+
+def _url(translation: Translation) -> str:
+    return absolute(url_for("site.statement", lang=translation.language, slug=translation.slug))
+
+
+def statement_card(translation: Translation, translations: list[Translation]) -> dict[str, Any]:
+    """The meta tags and the JSON-LD of one translation's page."""
+    statement = translation.statement
+    description = excerpt(translation.body, translation.summary)
+    organisation = current_app.config["ORGANISATION_NAME"]
+    image = absolute_url("static", filename="share.png")
+    others = [t for t in translations if t.language != translation.language]
+    original = statement.translation(statement.original_language)
+
+    publisher = {
+        "@type": "Organization",
+        "name": organisation,
+        "logo": {"@type": "ImageObject", "url": image},
+    }
+    article: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": _url(translation),
+        "url": _url(translation),
+        "mainEntityOfPage": _url(translation),
+        "headline": translation.title,
+        "description": description,
+        "inLanguage": translation.language,
+        "datePublished": statement.published_at.isoformat(),
+        "dateModified": translation.updated_at.isoformat(),
+        "image": [image],
+        "author": {"@type": "Organization", "name": organisation},
+        "publisher": publisher,
+    }
+    if original is not None and original is not translation:
+        article["translationOfWork"] = {"@type": "NewsArticle", "@id": _url(original)}
+    elif others:
+        article["workTranslation"] = [{"@type": "NewsArticle", "@id": _url(t)} for t in others]
+
+    meta = [
+        ("og:type", "article"),
+        ("og:site_name", organisation),
+        ("og:title", translation.title),
+        ("og:description", description),
+        ("og:url", _url(translation)),
+        ("og:image", image),
+        ("og:image:width", "1200"),
+        ("og:image:height", "630"),
+        ("og:locale", og_locale(translation.language)),
+        *(("og:locale:alternate", og_locale(t.language)) for t in others),
+        ("article:published_time", statement.published_at.isoformat()),
+        ("article:modified_time", translation.updated_at.isoformat()),
+    ]
+    twitter = [
+        ("twitter:card", "summary"),
+        ("twitter:title", translation.title),
+        ("twitter:description", description),
+        ("twitter:image", image),
+    ]
+    return {"meta": meta, "twitter": twitter, "json_ld": article, "description": description}
