@@ -16,6 +16,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from playwright.sync_api import Browser, sync_playwright
+from quality_tools import CHROMIUM, CHROMIUM_FLAGS, require
 from sqlalchemy import text
 
 from ist_flask import create_app, store
@@ -110,3 +112,14 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright; never a downloaded browser."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(require(CHROMIUM)), headless=True, args=CHROMIUM_FLAGS
+        )
+        yield chromium
+        chromium.close()

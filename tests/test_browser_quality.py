@@ -13,8 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
-from quality_tools import AXE_SCRIPT, CHROMIUM, CHROMIUM_FLAGS, require
+from playwright.sync_api import Browser, Page
+from quality_tools import AXE_SCRIPT, require
 from servers import ROOT, flask_command, running_site
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -33,16 +33,6 @@ PUBLIC_PAGES = [
     "/fr/search?q=garcia",
     "/search?q=",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(require(CHROMIUM)), headless=True, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
