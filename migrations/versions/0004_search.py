@@ -44,12 +44,17 @@ def upgrade():
         "translations", sa.Column("search_text", sa.Text(), server_default="", nullable=False)
     )
     connection = op.get_bind()
-    rows = connection.execute(sa.text("SELECT id, body FROM translations")).all()
-    for start in range(0, len(rows), 1000):
+    # A thousand rows at a time, so a large site's texts are never all in memory.
+    last_id = 0
+    while rows := connection.execute(
+        sa.text("SELECT id, body FROM translations WHERE id > :last ORDER BY id LIMIT 1000"),
+        {"last": last_id},
+    ).all():
         connection.execute(
             sa.text("UPDATE translations SET search_text = :text WHERE id = :id"),
-            [{"id": row.id, "text": _plain(row.body)} for row in rows[start : start + 1000]],
+            [{"id": row.id, "text": _plain(row.body)} for row in rows],
         )
+        last_id = rows[-1].id
     if connection.dialect.name == "postgresql":
         _postgresql_upgrade()
     else:
