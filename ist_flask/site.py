@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from . import queries, search
-from .content import excerpt
+from .content import excerpt, is_valid_slug
 from .i18n import supported_languages
 from .models import Translation
 from .social import statement_card
@@ -72,6 +72,8 @@ def _old_archive_redirect() -> Response:
 
 @bp.get("/<lang:lang>/statements/<slug>")
 def statement(lang: str, slug: str) -> str | Response:
+    if not is_valid_slug(slug):
+        abort(404)  # every stored slug has this shape: no need to ask the database
     translation = queries.translation_by_slug(lang, slug)
     if translation is None:
         renamed = queries.renamed_translation(lang, slug)

@@ -102,6 +102,24 @@ def test_bad_input_gets_a_4xx_or_a_page_and_never_leaks(client: FlaskClient, pat
         assert leak not in body, (path, leak)
 
 
+def test_nul_bytes_anywhere_are_a_400_never_a_500(app: Flask, client: FlaskClient) -> None:
+    for path in (
+        "/fr/statements/a%00b",
+        "/search?q=a%00b",
+        "/fr/?page=1%00",
+        "/admin/login?next=%00",
+    ):
+        assert client.get(path).status_code in (400, 404), path
+    make_maintainer(app)
+    token = csrf_token(client)
+    response = client.post(
+        "/admin/login", data={"csrf_token": token, "email": "a\x00@example.org", "password": "x"}
+    )
+    assert response.status_code == 400
+    sign_in(client)
+    assert client.get("/admin/?q=%00").status_code == 400
+
+
 def test_an_unexpected_error_shows_a_short_page_without_details(
     configured_app: Callable[..., Flask],
 ) -> None:
