@@ -17,7 +17,8 @@ from .content import TextLimits
 from .extensions import db
 from .i18n import is_supported, supported_languages
 from .models import Statement, Translation
-from .statement_file import StatementFileError, write_statement_file
+from .statement_export import write_statement_file
+from .statement_file import StatementFileError
 
 statements = AppGroup("statements", help="Import, export and check statements.")
 

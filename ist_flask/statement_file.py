@@ -14,12 +14,10 @@ whole file and reports every problem before anything is written. No Flask here.
 from __future__ import annotations
 
 import io
-import json
-import textwrap
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO
 
 import ijson
 
@@ -285,45 +283,3 @@ def _parse_translation(
         updated=updated,
         markdown=markdown,
     )
-
-
-def _as_json(record: StatementRecord) -> dict[str, Any]:
-    return {
-        "published": format_datetime(record.published),
-        "original": record.original,
-        "status": record.status,
-        "translations": {
-            t.language: {
-                "title": t.title,
-                "slug": t.slug,
-                "summary": t.summary,
-                "body": t.body,
-                "markdown": t.markdown,
-                "updated": format_datetime(t.updated) if t.updated else None,
-            }
-            for t in record.translations
-        },
-    }
-
-
-def write_statement_file(records: Iterable[StatementRecord], out: TextIO) -> int:
-    """Write the file for ``records`` one statement at a time; return how many.
-
-    The text is what json.dumps(indent=2) gives for the whole document, so that
-    export, import into an empty database and export again give the same file.
-    """
-    out.write('{\n  "statements": [')
-    count = 0
-    for record in records:
-        text = json.dumps(_as_json(record), ensure_ascii=False, indent=2)
-        out.write(("\n" if count == 0 else ",\n") + textwrap.indent(text, "    "))
-        count += 1
-    out.write("\n  ]\n}\n" if count else "]\n}\n")
-    return count
-
-
-def dump_statement_file(records: Iterable[StatementRecord]) -> str:
-    """The file for ``records`` as one string."""
-    out = io.StringIO()
-    write_statement_file(records, out)
-    return out.getvalue()

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from ist_flask.i18n import DEFAULT_LANGUAGES
-from ist_flask.statement_file import StatementFileError, dump_statement_file, parse_statement_file
+from ist_flask.statement_export import dump_statement_file
+from ist_flask.statement_file import StatementFileError, parse_statement_file
 
 
 def document(*statements: dict) -> str:
