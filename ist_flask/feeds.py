@@ -32,7 +32,6 @@ ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
 JSON_FEED_TYPE = "application/feed+json"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
 # The updated time of a feed with no entries: fixed, so its bytes stay stable.
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
 

@@ -15,16 +15,9 @@ from .content import excerpt, is_valid_slug
 from .i18n import supported_languages
 from .models import Translation
 from .social import statement_card
+from .urls import page_number
 
 bp = Blueprint("site", __name__)
-
-
-def _page_number() -> int:
-    """The ?page= number; anything but a positive integer is a 404, not an error."""
-    raw = request.args.get("page", "1")
-    if not raw.isdecimal() or len(raw) > 9 or int(raw) < 1:
-        abort(404)
-    return int(raw)
 
 
 def _entries(translations: list[Translation]) -> list[dict[str, Any]]:
@@ -41,7 +34,7 @@ def _language_pages(endpoint: str, **values: Any) -> dict[str, str]:
 def index(lang: str | None) -> str | Response:
     if lang is None and "fm" in request.args and "fy" in request.args:
         return _old_archive_redirect()
-    page = _page_number()
+    page = page_number()
     per_page = current_app.config["ENTRIES_PER_PAGE"]
     total = queries.count_entries(lang)
     if page > 1 and (page - 1) * per_page >= total:
@@ -159,7 +152,7 @@ def search_page(lang: str | None) -> str:
     """Search results; an empty or wordless query gets a friendly page, not an error."""
     query = request.args.get("q", "")[: search.MAX_QUERY_LENGTH]
     terms = search.search_terms(query)
-    page = _page_number()
+    page = page_number()
     per_page = current_app.config["ENTRIES_PER_PAGE"]
     hits, total = search.search(terms, lang, page, per_page)
     if page > 1 and not hits:

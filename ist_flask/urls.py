@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, abort, current_app, request, url_for
 
 
 def absolute(path: str) -> str:
@@ -16,6 +16,14 @@ def absolute(path: str) -> str:
 def absolute_url(endpoint: str, **values: Any) -> str:
     """The full URL of ``endpoint``."""
     return absolute(url_for(endpoint, **values))
+
+
+def page_number() -> int:
+    """The ?page= number; anything but a positive integer is a 404, not an error."""
+    raw = request.args.get("page", "1")
+    if not raw.isdecimal() or len(raw) > 9 or int(raw) < 1:
+        abort(404)
+    return int(raw)
 
 
 def canonical_path() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -26,6 +26,7 @@ from ..editing import (
 from ..extensions import db
 from ..i18n import supported_languages
 from ..models import DRAFT, Statement, Translation
+from ..urls import page_number
 from . import bp
 from .forms import ConfirmForm, StatementFormBase, statement_form_class
 
@@ -51,10 +52,7 @@ def statement_state(statement: Statement) -> str:
 @bp.get("/")
 def index() -> str:
     search = request.args.get("q", "").strip()[:200]
-    page = request.args.get("page", "1")
-    page_number = int(page) if page.isdecimal() and 0 < len(page) < 7 else 0
-    if page_number < 1:
-        abort(404)
+    page = page_number()
     query = select(Statement).options(selectinload(Statement.translations))
     if search:
         # Case is folded for ASCII on SQLite and for all letters on PostgreSQL.
@@ -66,7 +64,7 @@ def index() -> str:
     statements = db.session.execute(
         query.order_by(Statement.published_at.desc(), Statement.id.desc())
         .limit(STATEMENTS_PER_PAGE)
-        .offset((page_number - 1) * STATEMENTS_PER_PAGE)
+        .offset((page - 1) * STATEMENTS_PER_PAGE)
     ).scalars()
     return render_template(
         "admin/statements.html",
@@ -74,8 +72,8 @@ def index() -> str:
         languages=supported_languages(),
         search=search,
         total=total,
-        page=page_number,
-        more=page_number * STATEMENTS_PER_PAGE < total,
+        page=page,
+        more=page * STATEMENTS_PER_PAGE < total,
         translation_state=translation_state,
         statement_state=statement_state,
         logout_form=ConfirmForm(),
