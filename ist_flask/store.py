@@ -108,7 +108,9 @@ def _write_batch(batch: Sequence[StatementRecord], slugs: SlugAllocator) -> None
                     "updated_at": t.updated or record.published,
                 }
             )
-    db.session.execute(insert(Translation), rows)
+    # The table's INSERT, not the ORM's: the ORM starts a new executemany
+    # whenever the set of None columns changes from one row to the next.
+    db.session.execute(insert(Translation.__table__), rows)
 
 
 def _taken_slugs(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:

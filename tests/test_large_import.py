@@ -8,14 +8,19 @@ import pty
 import subprocess
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from servers import ROOT, site_environment
 from sqlalchemy import func, select
 
+from ist_flask import store
 from ist_flask.extensions import db
+from ist_flask.i18n import supported_languages
 from ist_flask.models import Statement, Translation
+from ist_flask.statement_file import StatementFileError
 
 WORDS = ["solidarity", "workers", "strike", "union", "democracy", "freedom", "struggle", "peace"]
 
@@ -85,6 +90,58 @@ def test_a_bad_statement_late_in_a_large_file_writes_nothing(
     )
     with app.app_context():
         assert db.session.execute(select(func.count(Statement.id))).scalar_one() == 2
+
+
+class Opener:
+    """Opens the files given in turn, one per call, and keeps what it opened."""
+
+    def __init__(self, *paths: Path) -> None:
+        self.paths = list(paths)
+        self.opened: list[BinaryIO] = []
+
+    def __call__(self) -> BinaryIO:
+        stream = self.paths.pop(0).open("rb")
+        self.opened.append(stream)
+        return stream
+
+
+def count_statements(app: Flask) -> int:
+    with app.app_context():
+        return db.session.execute(select(func.count(Statement.id))).scalar_one()
+
+
+def test_a_file_that_breaks_after_its_check_writes_nothing(app: Flask, tmp_path: Path) -> None:
+    """Batches already written are rolled back when a later one turns out bad."""
+    good, broken = tmp_path / "good.json", tmp_path / "broken.json"
+    write_statements(good, 2500, 5)
+    document = json.loads(good.read_text(encoding="utf-8"))
+    document["statements"][2200]["translations"]["fr"]["body"] = ""
+    broken.write_text(json.dumps(document), encoding="utf-8")
+    opener = Opener(good, broken)
+    with app.app_context(), pytest.raises(StatementFileError, match="statement 2201"):
+        store.import_statement_file(opener, supported_languages())
+    assert count_statements(app) == 2
+    assert all(stream.closed for stream in opener.opened) and len(opener.opened) == 2
+
+
+def test_an_import_stopped_midway_writes_nothing_and_closes_its_file(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Ctrl-C after the first batch: nothing stays, and the file is closed."""
+    source = tmp_path / "many.json"
+    write_statements(source, 5000, 5)
+    opener = Opener(source, source)
+    written: list[int] = []
+
+    def interrupt(done: int) -> None:
+        written.append(done)
+        raise KeyboardInterrupt
+
+    with app.app_context(), pytest.raises(KeyboardInterrupt):
+        store.import_statement_file(opener, supported_languages(), progress=interrupt)
+    assert written == [store.BATCH_SIZE]
+    assert count_statements(app) == 2
+    assert all(stream.closed for stream in opener.opened)
 
 
 def run_on_a_terminal(arguments: list[str], database_uri: str) -> str:
