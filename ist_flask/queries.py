@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, select
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
@@ -26,36 +27,53 @@ def _language_position(languages: Sequence[str]):  # type: ignore[no-untyped-def
     )
 
 
-def _listing(language: str | None, languages: Sequence[str]) -> Select[tuple[Translation]]:
-    query = (
-        select(Translation)
-        .join(Translation.statement)
-        .options(contains_eager(Translation.statement))
-        .where(visible())
-    )
+def _newest_first(query: Select, language: str | None, languages: Sequence[str]) -> Select:  # type: ignore[type-arg]
+    """``query`` over visible translations (in ``language``; None: all), newest first."""
+    query = query.join(Translation.statement).where(visible())
     if language is not None:
         query = query.where(Translation.language == language)
+    return query.order_by(*_newest_order(languages))
+
+
+def _newest_order(languages: Sequence[str]) -> tuple[Any, ...]:
     # Translations of one statement stand together, in the one language order.
-    return query.order_by(
-        Statement.published_at.desc(), Statement.id.desc(), _language_position(languages)
+    return (Statement.published_at.desc(), Statement.id.desc(), _language_position(languages))
+
+
+def _listing(language: str | None, languages: Sequence[str]) -> Select[tuple[Translation]]:
+    return _newest_first(select(Translation), language, languages).options(
+        contains_eager(Translation.statement)
     )
-
-
-def count_entries(language: str | None) -> int:
-    """How many published translations the listing for ``language`` (None: all) holds."""
-    query = select(func.count(Translation.id)).join(Translation.statement)
-    query = query.where(visible())
-    if language is not None:
-        query = query.where(Translation.language == language)
-    return db.session.execute(query).scalar_one()
 
 
 def listing_page(
     language: str | None, languages: Sequence[str], page: int, per_page: int
-) -> list[Translation]:
-    """One page of the listing, newest statement first."""
-    query = _listing(language, languages).limit(per_page).offset((page - 1) * per_page)
-    return list(db.session.execute(query).scalars())
+) -> tuple[list[Translation], bool]:
+    """One page of the listing, newest statement first, and whether an older page follows.
+
+    The page's ids are found first, from the indexes alone, so the rows that
+    OFFSET skips never have their texts read; one row more than the page says
+    whether another follows, so no COUNT runs over the whole site. Either way
+    the cost of a page does not grow with the number of statements.
+    """
+    ids = (
+        _newest_first(select(Translation.id), language, languages)
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
+        .subquery()
+    )
+    # Driven from the ids: filtering again here would let SQLite walk every
+    # visible statement to find these few.
+    query = (
+        select(Translation)
+        .select_from(ids)
+        .join(Translation, Translation.id == ids.c.id)
+        .join(Translation.statement)
+        .options(contains_eager(Translation.statement))
+        .order_by(*_newest_order(languages))
+    )
+    translations = list(db.session.execute(query).scalars())
+    return translations[:per_page], len(translations) > per_page
 
 
 def month_entries(

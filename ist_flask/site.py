@@ -36,17 +36,16 @@ def index(lang: str | None) -> str | Response:
         return _old_archive_redirect()
     page = page_number()
     per_page = current_app.config["ENTRIES_PER_PAGE"]
-    total = queries.count_entries(lang)
-    if page > 1 and (page - 1) * per_page >= total:
+    translations, more = queries.listing_page(lang, supported_languages(), page, per_page)
+    if page > 1 and not translations:
         abort(404)
-    translations = queries.listing_page(lang, supported_languages(), page, per_page)
     return render_template(
         "index.html",
         lang=lang,
         entries=_entries(translations),
         page=page,
         newer=url_for("site.index", lang=lang, page=page - 1) if page > 1 else None,
-        older=url_for("site.index", lang=lang, page=page + 1) if page * per_page < total else None,
+        older=url_for("site.index", lang=lang, page=page + 1) if more else None,
         language_pages=_language_pages("site.index"),
         hreflang_pages=_language_pages("site.index") if lang else None,
         x_default=url_for("site.index", lang=None),

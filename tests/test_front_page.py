@@ -86,6 +86,15 @@ def test_front_page_shows_20_entries_a_page_with_newer_and_older_links(
     assert not third.xpath("//a[normalize-space()='Older']")
 
 
+def test_a_last_page_that_is_full_has_no_older_link(empty_app: Flask) -> None:
+    add(empty_app, *numbered(40))
+    client = empty_app.test_client()
+    second = parse(client.get("/?page=2"))
+    assert [e["title"] for e in entries(second)] == [f"Number {n}" for n in range(20, 40)]
+    assert not second.xpath("//a[normalize-space()='Older']")
+    assert client.get("/?page=3").status_code == 404
+
+
 @pytest.mark.parametrize("page", ["0", "-1", "2", "abc", "1.5", "99999999999999999999", "", "٣"])
 def test_a_page_out_of_range_or_not_a_positive_integer_is_404(
     client: FlaskClient, page: str

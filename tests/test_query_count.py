@@ -67,3 +67,17 @@ def test_at_most_three_queries_per_request_without_cache(
     thousand_statements(app, languages)
     counts = {path: queries_for(app, path) for path in PATHS}
     assert max(counts.values()) <= 3, counts
+
+
+def test_no_page_counts_or_reads_every_statement(configured_app: Callable[..., Flask]) -> None:
+    """A listing page looks one row past its end instead of counting the site,
+    and finds its rows by id, so its cost does not grow with the statements."""
+    app = configured_app(PAGE_CACHE_BYTES=0)
+    thousand_statements(app, ("en", "fr"))
+    client = app.test_client()
+    for path in ("/", "/fr/", "/?page=30"):
+        with counting(app) as seen:
+            assert client.get(path).status_code == 200
+        assert not [sql for sql in seen if "count(" in sql.lower()], (path, seen)
+        listing = [sql for sql in seen if "FROM (SELECT translations.id" in sql]
+        assert len(listing) == 1, (path, seen)
