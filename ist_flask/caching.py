@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import func, select
 from werkzeug.http import is_resource_modified
 from werkzeug.wrappers import Response
@@ -188,9 +189,26 @@ def _validate_and_store(response: Response) -> Response:
     return response.make_conditional(request)
 
 
+class PublicSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, left alone on public pages and feeds.
+
+    Flask-Login looks at the session after every request (for its remember-me
+    cookie), and Flask then adds "Vary: Cookie", which would split nginx's or
+    a CDN's cache in two for every signed-in maintainer, and refreshes the
+    cookie. Public answers are the same with or without one (this process's
+    cache ignores it too), so for them nothing is saved and nothing varies.
+    """
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if _cacheable() and not session.modified:
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
     """Register before the other after_request hooks, so that this one runs
     last and stores the response with every header (Vary) in place."""
+    app.session_interface = PublicSessionInterface()
     app.extensions["ist_caches"] = Caches(
         ContentVersion(float(app.config["CONTENT_VERSION_MAX_AGE"])),
         PageCache(int(app.config["PAGE_CACHE_BYTES"])),

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from admin_helpers import make_maintainer, sign_in
 from builders import add, statement
 from flask import Flask
 from flask.testing import FlaskClient
@@ -44,6 +45,23 @@ def test_html_pages_answer_conditional_requests_with_304(client: FlaskClient) ->
 def test_the_page_max_age_is_configurable(configured_app: Callable[..., Flask]) -> None:
     app = configured_app(PAGE_MAX_AGE=15)
     assert app.test_client().get("/about").cache_control.max_age == 15
+
+
+def test_public_answers_do_not_vary_on_the_session_cookie(app: Flask) -> None:
+    """Not even for a signed-in maintainer: caches must not split on the cookie."""
+    make_maintainer(app)
+    client = app.test_client()
+    assert sign_in(client).status_code == 302
+    for path in [*PAGES, "/fr/feed.atom", "/feed.rss", "/sitemap.xml"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Cookie" not in response.headers.get("Vary", ""), path
+        assert "Set-Cookie" not in response.headers, path
+        etag = response.headers["ETag"]
+        revalidated = client.get(path, headers={"If-None-Match": etag})
+        assert "Cookie" not in revalidated.headers.get("Vary", ""), path
+    # The editor's pages do depend on who is signed in, and say so.
+    assert "Cookie" in client.get("/admin/statements").headers["Vary"]
 
 
 def test_the_negotiated_front_page_varies_by_language(client: FlaskClient) -> None:
