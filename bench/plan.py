@@ -1,0 +1,45 @@
+"""What the benchmark measures, and the targets it holds each figure to."""
+
+from __future__ import annotations
+
+# The trivial route, the framework's ceiling.
+TRIVIAL = ("trivial route", "/bench/trivial")
+# A URL's headers with "Connection: close" load it, and its ceiling, with a new
+# connection per request. waitress (3.0.2, task.py) closes the connection
+# after every 304, whatever the client asks, so on kept-alive connections a
+# revalidation also pays for a new connection that the trivial route never
+# does. Feed readers poll minutes apart, each poll on a new connection, which
+# is what the row with the target measures; the kept-alive row is shown for
+# comparison, without a target.
+FRESH = {"Connection": "close"}
+# name, path, extra headers ("etag" is filled in), minimum ratio to the trivial
+# route (None: shown without a target)
+ENDPOINTS = [
+    ("`/`", "/", {}, 0.70),
+    ("`/fr/`", "/fr/", {}, 0.70),
+    ("statement page", "/fr/statements/statement-0-fr", {}, 0.70),
+    ("`/fr/feed.atom`", "/fr/feed.atom", {}, 0.60),
+    (
+        "feed 304 revalidation, new connections",
+        "/fr/feed.atom",
+        {"If-None-Match": "etag", **FRESH},
+        0.85,
+    ),
+    ("feed 304 revalidation, kept-alive", "/fr/feed.atom", {"If-None-Match": "etag"}, None),
+    ("`/?page=50`", "/?page=50", {}, 0.50),
+]
+MEMORY_LIMIT_MB = 150
+FIRST_ANSWER_LIMIT_S = 2.0
+IMPORT_LIMIT_S = 300.0
+SAME_AS_SMALLEST = 0.15
+
+
+# Pages timed without the process cache, sequentially: (name, path).
+UNCACHED = [
+    ("`/`", "/"),
+    ("`/fr/`", "/fr/"),
+    ("statement page", "/fr/statements/statement-0-fr"),
+    ("`/fr/feed.atom`", "/fr/feed.atom"),
+    ("`/?page=50`", "/?page=50"),
+]
+UNCACHED_REQUESTS = 30
