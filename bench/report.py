@@ -43,7 +43,7 @@ def report(runs: dict[int, dict], loader: str, args: argparse.Namespace) -> str:
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cpu_model()}, "
         f"{platform.machine()}), Python {platform.python_version()}, SQLite; waitress with "
         f"{args.threads} threads and no access log; load by {loader} with {args.connections} connections, "
-        f"{pinned}. Each URL: {args.rounds} rounds of {args.duration:g} s, each between two runs "
+        f"{pinned}. Each URL: {args.rounds} round{'s' if args.rounds != 1 else ''} of {args.duration:g} s, each between two runs "
         "of the trivial route, which give its ratio; medians of the rounds, and the lowest and "
         "highest ratio (for the trivial route: its runs against their median).",
         "",

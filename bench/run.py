@@ -1,7 +1,7 @@
 """Benchmark: requests per second and latency of the main pages, as ratios to a
 trivial route of the same app on the same waitress in the same run.
 
-    python bench/run.py [--sizes 1000,10000,100000] [--rounds 5] [--duration 4]
+    python bench/run.py [--sizes 1000,10000,100000] [--rounds 8] [--duration 2]
                         [--out bench/results/latest.md]
 
 For each size it builds (once, then reuses) an SQLite database by importing a
@@ -13,8 +13,9 @@ A 2-core virtual machine moves by 15-30% from one measurement to the next,
 so: the server and the load generator each get a core of their own; every
 URL is measured in several short rounds, each one between two measurements
 of the trivial route, which give its ratio; and the table gives the median
-of the rounds, with the lowest and highest ratio beside it. It also times pages rendered without the process's
-cache (a query string no one asked before), which is what a change costs.
+of the rounds, with the lowest and highest ratio beside it. It also times
+pages rendered without the process's cache (a query string no one asked
+before), which is what a change costs.
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def run_size(size: int, args: argparse.Namespace, load: Load) -> dict:  # type: 
         # Warm every URL under load first: the first renders, the interpreter's
         # caches and the CPU's clock settle before anything counts.
         for _name, path, headers in plan:
-            load(base + path, headers, 2, args.connections)
+            load(base + path, headers, args.duration, args.connections)
         rounds: dict[str, list[Measure]] = {name: [] for name, _path, _headers in plan}
         ceilings: dict[str, list[float]] = {name: [] for name, _path, _headers in plan}
         rounds[trivial_name] = [load(trivial, {}, args.duration, args.connections)]

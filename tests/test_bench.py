@@ -1,0 +1,51 @@
+"""The benchmark runs end to end and writes its table (not a timed test: its
+figures are not judged here, only that every row and target is reported)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SERVER_DATABASE
+from servers import ROOT
+
+ROWS = [
+    "trivial route",
+    "`/`",
+    "`/fr/`",
+    "statement page",
+    "`/fr/feed.atom`",
+    "feed 304 revalidation, new connections",
+    "feed 304 revalidation, kept-alive",
+    "`/?page=50`",
+]
+
+
+@pytest.mark.skipif(bool(SERVER_DATABASE), reason="the benchmark builds SQLite databases")
+def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
+    out = tmp_path / "table.md"
+    result = subprocess.run(
+        [sys.executable, "bench/run.py", "--sizes", "400,420", "--rounds", "1", "--duration", "1",
+         "--data", str(tmp_path / "data"), "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    table = out.read_text(encoding="utf-8")
+    for size in ("400", "420"):
+        for row in ROWS:
+            assert f"| {size} | {row} |" in table, (size, row)
+    # The larger size is held to the smaller one's figures, and to every target.
+    assert "| 420 | `/` |" in table and "≥ 70%; within 15% of 400 |" in table
+    assert "≥ 85%; within 15% of 400 |" in table
+    assert re.search(r"^\| 420 \| \d+ s \| [\d.]+ s \| \d+ MB \|$", table, re.M)
+    assert table.rstrip().splitlines()[-1].startswith("Targets missed: ")
+    # Every figure came from real answers: no load run saw an error.
+    rows = [
+        line.split("|") for line in table.splitlines() if line.startswith(("| 400 |", "| 420 |"))
+    ]
+    loads = [cells for cells in rows if len(cells) == 12]
+    assert len(loads) == 2 * len(ROWS)
+    assert all(cells[8].strip() == "0" for cells in loads), loads
