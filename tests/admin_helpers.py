@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from flask import Flask
 from flask.testing import FlaskClient
 from pages import parse
+from sqlalchemy import func, select
 
 from ist_flask.accounts import create_user
+from ist_flask.extensions import db
+from ist_flask.models import Statement, Translation
 
 EMAIL = "editor@example.org"
 PASSWORD = "correct horse battery"
@@ -51,3 +56,44 @@ def statement_form(client: FlaskClient, path: str) -> dict[str, str]:
         else:
             data[name] = element.get("value", "")
     return data
+
+
+NEW = "/admin/statements/new"
+
+
+def new_statement(**overrides: str) -> dict[str, str]:
+    """A form as the editor sends it for a new statement, in English and French."""
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    data = {
+        "published_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "status": "published",
+        "original_language": "en",
+        "version": "",
+        "translation_en-title": "Solidarity with the strikers",
+        "translation_en-slug": "",
+        "translation_en-summary": "",
+        "translation_en-body": "We stand with the **strikers**.\n\n> An injury to one is an injury to all.",
+        "translation_fr-title": "Solidarité avec les grévistes",
+        "translation_fr-body": "Nous sommes aux côtés des *grévistes*.",
+        "action": "save",
+    }
+    data.update(overrides)
+    return data
+
+
+def post(client: FlaskClient, path: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
+    return client.post(path, data={"csrf_token": csrf_token(client, path), **data})
+
+
+def count_statements(app: Flask) -> int:
+    with app.app_context():
+        return db.session.execute(select(func.count(Statement.id))).scalar_one()
+
+
+def stored(app: Flask, language: str, slug: str) -> Translation:
+    with app.app_context():
+        translation = db.session.execute(
+            select(Translation).where(Translation.language == language, Translation.slug == slug)
+        ).scalar_one()
+        db.session.expunge(translation)
+        return translation

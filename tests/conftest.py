@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from admin_helpers import make_maintainer, sign_in
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
@@ -123,3 +124,12 @@ def browser() -> Iterator[Browser]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def editor(app: Flask) -> FlaskClient:
+    """A client signed in as a maintainer, on the site with the demo statements."""
+    make_maintainer(app)
+    client = app.test_client()
+    assert sign_in(client).status_code == 302
+    return client
