@@ -7,7 +7,7 @@ elsewhere is simply not loaded by the browser.
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, request
 from werkzeug.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -36,18 +36,21 @@ SECURITY_HEADERS = (
 )
 
 
-def _secure_headers(response: Response) -> Response:
+def security_headers(site_url: str) -> tuple[tuple[str, str], ...]:
+    """The headers every answer carries, for a site served at ``site_url``."""
+    if site_url.startswith("https://"):
+        # Only when the site is known to be served over HTTPS: HSTS on a plain
+        # HTTP site would lock readers out.
+        return (*SECURITY_HEADERS, ("Strict-Transport-Security", HSTS))
+    return SECURITY_HEADERS
+
+
+def _add_headers(response: Response, wanted: tuple[tuple[str, str], ...]) -> Response:
     headers = response.headers
     # One pass over the names already set, rather than Headers.setdefault,
     # which raises and catches an exception for each missing header: this
     # runs on every request, cached pages and 304s included.
     present = {name.lower() for name, _value in headers.items()}
-    wanted = list(SECURITY_HEADERS)
-    site_url = current_app.config.get("SITE_URL") or ""
-    if site_url.startswith("https://"):
-        # Only when the site is known to be served over HTTPS: HSTS on a plain
-        # HTTP site would lock readers out.
-        wanted.append(("Strict-Transport-Security", HSTS))
     for name, value in wanted:
         if name.lower() not in present:
             headers.add(name, value)
@@ -66,4 +69,6 @@ def _refuse_nul_bytes() -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(_refuse_nul_bytes)
-    app.after_request(_secure_headers)
+    # Settings do not change once the app is made: the list is built once.
+    wanted = security_headers(app.config.get("SITE_URL") or "")
+    app.after_request(lambda response: _add_headers(response, wanted))
