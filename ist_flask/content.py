@@ -93,6 +93,22 @@ _BLOCK_TAG = re.compile(
 DEFAULT_LIMITS = TextLimits()
 
 
+# Characters XML 1.0 cannot carry, so that lxml refuses a feed holding one: the
+# C0 controls but tab, line feed and carriage return; lone surrogates; U+FFFE
+# and U+FFFF. They come with text pasted from Word or a PDF, or in imports.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Word writes a vertical tab for a line break and a form feed for a page break.
+_BREAKS = {"\x0b": "\n", "\x0c": "\n"}
+
+
+def clean_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids; line and page breaks
+    become new lines. Every text a statement stores passes through here."""
+    if _NOT_XML.search(text) is None:  # the usual case: one scan, no copy
+        return text
+    return _NOT_XML.sub(lambda found: _BREAKS.get(found.group(), ""), text)
+
+
 def sanitise(body_html: str) -> str:
     """Return ``body_html`` reduced to the allow-list: no script, style, event
     handler or javascript: URL survives."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -21,7 +22,7 @@ from flask_babel import force_locale, gettext
 from lxml import etree
 
 from . import queries
-from .content import excerpt
+from .content import clean_text, excerpt
 from .i18n import DEFAULT_LANGUAGE, language_name, supported_languages
 from .models import Translation
 from .urls import absolute_url
@@ -102,8 +103,11 @@ def _statement_url(translation: Translation) -> str:
     return absolute_url("site.statement", lang=translation.language, slug=translation.slug)
 
 
-def build_feed(lang: str | None, kind: str) -> FeedGenerator:
-    """The feed for ``lang`` (None: all languages); ``kind`` is "atom" or "rss"."""
+def build_feed(lang: str | None, kind: str, clean: Callable[[str], str] = str) -> FeedGenerator:
+    """The feed for ``lang`` (None: all languages); ``kind`` is "atom" or "rss".
+
+    ``clean`` is applied to every entry's text: see feed_bytes.
+    """
     languages = supported_languages()
     entries = queries.feed_entries(lang, languages, current_app.config["FEED_SIZE"])
     organisation = current_app.config["ORGANISATION_NAME"]
@@ -126,12 +130,33 @@ def build_feed(lang: str | None, kind: str) -> FeedGenerator:
     feed.updated(max((t.updated_at for t in entries), default=EMPTY_FEED_UPDATED))
 
     for translation in entries:
-        _add_entry(feed.add_entry(order="append"), translation, lang, organisation)
+        _add_entry(feed.add_entry(order="append"), translation, lang, organisation, clean)
     return feed
 
 
+def feed_bytes(lang: str | None, kind: str) -> tuple[bytes, datetime]:
+    """The Atom or RSS document of a feed, and its updated time.
+
+    Text is cleaned of control characters on its way in, but a row written
+    before that (or by hand in SQL) would make lxml refuse the whole feed:
+    then the feed is built again with its text cleaned, a cost paid only then.
+    """
+    for clean in (str, clean_text):
+        feed = build_feed(lang, kind, clean)
+        try:
+            body = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
+        except ValueError:
+            continue
+        return body, feed.updated()
+    raise AssertionError("clean_text leaves only what XML accepts")
+
+
 def _add_entry(
-    entry: FeedEntry, translation: Translation, lang: str | None, organisation: str
+    entry: FeedEntry,
+    translation: Translation,
+    lang: str | None,
+    organisation: str,
+    clean: Callable[[str], str],
 ) -> None:
     entry.register_extension("ist", EntryLanguage, atom=True, rss=False)
     entry.ist.language = translation.language
@@ -145,13 +170,13 @@ def _add_entry(
         if hasattr(entry, "dc"):
             entry.dc.dc_language(translation.language)
     entry.id(entry_id(translation))
-    entry.title(translation.title)
+    entry.title(clean(translation.title))
     entry.link(href=_statement_url(translation))
     entry.published(translation.statement.published_at)
     entry.updated(translation.updated_at)
     entry.author(name=organisation)
-    entry.summary(excerpt(translation.body, translation.summary))
-    entry.content(translation.body, type="html")
+    entry.summary(clean(excerpt(translation.body, translation.summary)))
+    entry.content(clean(translation.body), type="html")
 
 
 def _version() -> str:
@@ -161,7 +186,7 @@ def _version() -> str:
         return "0"
 
 
-def _feed_response(body: bytes, media_type: str, updated: datetime) -> Response:
+def _feed_response(body: bytes, updated: datetime, media_type: str) -> Response:
     """A feed with validators derived from its own bytes and entries only."""
     response = Response(body, content_type=f"{media_type}; charset=utf-8")
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
@@ -213,19 +238,16 @@ def build_json_feed(lang: str | None) -> tuple[bytes, datetime]:
 @bp.get("/feed.atom", defaults={"lang": None})
 @bp.get("/<lang:lang>/feed.atom")
 def atom(lang: str | None) -> Response:
-    feed = build_feed(lang, "atom")
-    return _feed_response(feed.atom_str(pretty=True), ATOM_TYPE, feed.updated())
+    return _feed_response(*feed_bytes(lang, "atom"), ATOM_TYPE)
 
 
 @bp.get("/feed.rss", defaults={"lang": None})
 @bp.get("/<lang:lang>/feed.rss")
 def rss(lang: str | None) -> Response:
-    feed = build_feed(lang, "rss")
-    return _feed_response(feed.rss_str(pretty=True), RSS_TYPE, feed.updated())
+    return _feed_response(*feed_bytes(lang, "rss"), RSS_TYPE)
 
 
 @bp.get("/feed.json", defaults={"lang": None})
 @bp.get("/<lang:lang>/feed.json")
 def json_feed(lang: str | None) -> Response:
-    body, updated = build_json_feed(lang)
-    return _feed_response(body, JSON_FEED_TYPE, updated)
+    return _feed_response(*build_json_feed(lang), JSON_FEED_TYPE)

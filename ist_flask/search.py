@@ -38,9 +38,16 @@ def search_terms(query: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(query[:MAX_QUERY_LENGTH])][:MAX_TERMS]
 
 
+_MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
+
+
 def _highlighted(snippet: str | None) -> Markup:
+    """The escaped snippet with its marked words in <mark>. Marks are taken in
+    pairs, and a stray one (from text stored before control characters were
+    cleaned) is dropped, so the tags always balance."""
     escaped = html.escape(snippet or "", quote=False)
-    return Markup(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+    marked = _MARKED.sub(r"<mark>\1</mark>", escaped)
+    return Markup(marked.replace(_START, "").replace(_STOP, ""))
 
 
 def search(

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from . import queries, search
-from .content import excerpt, is_valid_slug
+from .content import clean_text, excerpt, is_valid_slug
 from .i18n import supported_languages
 from .models import Translation
 from .social import statement_card
@@ -149,7 +149,7 @@ def archive_month(lang: str | None, year: int, month: int) -> str:
 @bp.get("/<lang:lang>/search")
 def search_page(lang: str | None) -> str:
     """Search results; an empty or wordless query gets a friendly page, not an error."""
-    query = request.args.get("q", "")[: search.MAX_QUERY_LENGTH]
+    query = clean_text(request.args.get("q", "")[: search.MAX_QUERY_LENGTH])
     terms = search.search_terms(query)
     page = page_number()
     per_page = current_app.config["ENTRIES_PER_PAGE"]

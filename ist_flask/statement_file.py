@@ -21,7 +21,15 @@ from typing import Any, BinaryIO
 
 import ijson
 
-from .content import DEFAULT_LIMITS, PUBLISHED, STATUSES, TextLimits, is_valid_slug, sanitise
+from .content import (
+    DEFAULT_LIMITS,
+    PUBLISHED,
+    STATUSES,
+    TextLimits,
+    clean_text,
+    is_valid_slug,
+    sanitise,
+)
 
 MAX_REPORTED_PROBLEMS = 20
 
@@ -237,10 +245,17 @@ def _parse_translation(
         problems.append(f"{field}: must be an object")
         return None
     before = len(problems)
+    # Control characters go first, so that every check below sees the stored text.
+    fields = {
+        name: clean_text(value) if isinstance(value, str) else value
+        for name, value in fields.items()
+    }
     title = fields.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.append(f"{field}.title: missing or empty")
     slug = fields.get("slug")
+    if isinstance(slug, str):
+        slug = slug.strip()
     if slug is not None and (not isinstance(slug, str) or not is_valid_slug(slug)):
         problems.append(
             f"{field}.slug: {slug!r} must be lower-case letters and digits joined by hyphens"

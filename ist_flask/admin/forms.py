@@ -23,7 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..content import TextLimits, is_valid_slug
+from ..content import TextLimits, clean_text, is_valid_slug
 from ..i18n import language_name
 from ..models import DRAFT, PUBLISHED
 
@@ -64,24 +64,35 @@ class TranslationFormBase(Form):
         return not self.remove.data and not self.is_blank()
 
 
+def _without_control_characters(value: object) -> object:
+    # Text pasted from Word or a PDF brings characters no feed can carry.
+    return clean_text(value) if isinstance(value, str) else value
+
+
 def translation_form_class(limits: TextLimits) -> type[TranslationFormBase]:
     """The fields of one language, with the configured length limits."""
+    clean = [_without_control_characters]
     fields: dict[str, Any] = {
-        "title": StringField(_l("Title"), validators=[Optional(), Length(max=limits.title)]),
+        "title": StringField(
+            _l("Title"), validators=[Optional(), Length(max=limits.title)], filters=clean
+        ),
         "slug": StringField(
             _l("Slug"),
             description=_l("Part of the address. Leave empty to make it from the title."),
             validators=[Optional(), Length(max=limits.slug), _slug_shape],
+            filters=clean,
         ),
         "summary": TextAreaField(
             _l("Summary"),
             description=_l("Optional. Shown under the title in lists and feeds."),
             validators=[Optional(), Length(max=limits.summary)],
+            filters=clean,
         ),
         "body": TextAreaField(
             _l("Text"),
             description=_l("Markdown: *emphasis*, **strong**, [link](https://…), > quotation."),
             validators=[Optional(), Length(max=limits.body)],
+            filters=clean,
         ),
         "remove": BooleanField(_l("Remove this translation")),
     }
