@@ -14,12 +14,16 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import func, select
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.http import is_resource_modified
 from werkzeug.wrappers import Response
 
@@ -30,6 +34,33 @@ from .models import SiteState, Statement
 
 # Blueprints whose GET answers depend only on URL, language and content.
 CACHED_BLUEPRINTS = {"site", "feeds", "discovery"}
+# The longest address (scheme, host, path and the query a page reads) whose
+# answer is kept: anything longer is served but never stored, so that no
+# client can fill the cache with keys.
+MAX_KEY_LENGTH = 1024
+# Bytes of Python objects around each stored answer (the entry, its tuples and
+# strings, the dictionary slot), counted with its body, headers and key so that
+# PAGE_CACHE_BYTES bounds real memory. Measured with tracemalloc: about 1.3 KB
+# for an answer with the site's eleven headers (tests/test_page_cache.py).
+ENTRY_OVERHEAD = 1536
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def reads_query(*names: str) -> Callable[[View], View]:
+    """Declare the query parameters a cached page reads.
+
+    Only these reach the view (request.args holds nothing else) and only these
+    are part of its cache key, so that `/robots.txt?n=<anything>` is one entry,
+    not one per value. A page that reads none needs no declaration.
+    """
+
+    def declare(view: View) -> View:
+        view.query_parameters = frozenset(names)  # type: ignore[attr-defined]
+        return view
+
+    return declare
+
 
 VersionKey = tuple[int, datetime | None]
 
@@ -81,6 +112,12 @@ class StoredResponse:
     etag: str
     last_modified: datetime | None
 
+    @property
+    def size(self) -> int:
+        """Bytes this answer holds in memory, objects included."""
+        headers = sum(len(name) + len(value) for name, value in self.headers)
+        return len(self.body) + headers + len(self.etag) + ENTRY_OVERHEAD
+
     @classmethod
     def of(cls, response: Response) -> StoredResponse:
         return cls(
@@ -103,8 +140,16 @@ class StoredResponse:
         return Response(self.body, headers=list(self.headers))
 
 
+def _key_size(key: tuple[str, ...]) -> int:
+    return sum(len(part) for part in key)
+
+
 class PageCache:
-    """Rendered responses of one content version, least recently used first out."""
+    """Rendered responses of one content version, least recently used first out.
+
+    Its size counts every byte an entry holds (body, headers, key and the
+    objects around them), so ``max_bytes`` bounds the memory it takes.
+    """
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -112,6 +157,14 @@ class PageCache:
         self._entries: OrderedDict[tuple[str, ...], StoredResponse] = OrderedDict()
         self._size = 0
         self._version: VersionKey | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size(self) -> int:
+        """Bytes held now, never more than ``max_bytes``."""
+        return self._size
 
     def get(self, key: tuple[str, ...], version: VersionKey) -> StoredResponse | None:
         with self._lock:
@@ -123,7 +176,10 @@ class PageCache:
             return stored
 
     def put(self, key: tuple[str, ...], version: VersionKey, stored: StoredResponse) -> None:
-        if len(stored.body) > self.max_bytes // 4:
+        size = stored.size + _key_size(key)
+        # One answer may take a quarter of the cache, so a few large feeds or
+        # sitemaps never push out everything else.
+        if size > self.max_bytes // 4:
             return
         with self._lock:
             if version != self._version:
@@ -133,12 +189,12 @@ class PageCache:
                 self._version = version
             old = self._entries.pop(key, None)
             if old is not None:
-                self._size -= len(old.body)
+                self._size -= old.size + _key_size(key)
             self._entries[key] = stored
-            self._size += len(stored.body)
+            self._size += size
             while self._size > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self._size -= len(dropped.body)
+                dropped_key, dropped = self._entries.popitem(last=False)
+                self._size -= dropped.size + _key_size(dropped_key)
 
 
 @dataclass
@@ -155,16 +211,27 @@ def _cacheable() -> bool:
     return request.method in ("GET", "HEAD") and request.blueprint in CACHED_BLUEPRINTS
 
 
+def _read_query() -> str:
+    """Keep only the query parameters the page declared (reads_query), and
+    give them back as the query part of its cache key."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    names: frozenset[str] = getattr(view, "query_parameters", frozenset())
+    kept = [(name, value) for name, value in request.args.items(multi=True) if name in names]
+    request.args = ImmutableMultiDict(kept)  # type: ignore[misc]
+    return urlencode(kept)
+
+
 def _serve_from_cache() -> Response | None:
     if not _cacheable():
         return None
     caches = _caches()
+    query = _read_query()
     version = caches.version.current()
     # The host is part of the key: without IST_SITE_URL, absolute URLs follow it.
-    key = (request.scheme, request.host, request.full_path, select_locale())
-    g.page_cache_entry = (key, version)
-    if caches.pages.max_bytes <= 0:
+    key = (request.scheme, request.host, request.path, query, select_locale())
+    if caches.pages.max_bytes <= 0 or _key_size(key) > MAX_KEY_LENGTH:
         return None
+    g.page_cache_entry = (key, version)
     stored = caches.pages.get(key, version)
     if stored is None:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request, url_for
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import BadHost, HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.wrappers import Response
 
 from .extensions import db
@@ -14,7 +14,11 @@ from .i18n import is_supported, supported_languages
 RETRY_AFTER = 30
 
 
-def _render(error: HTTPException) -> tuple[str, int, dict[str, str]]:
+def _render(error: HTTPException) -> tuple[str, int, dict[str, str]] | Response:
+    if isinstance(error, BadHost):
+        # No URL can be built for a host that cannot even be encoded, so the
+        # page (whose links are all built) cannot be either: plain text.
+        return Response("Bad host name\n", 400, mimetype="text/plain")
     language = (request.view_args or {}).get("lang")
     lang = language if isinstance(language, str) and is_supported(language) else None
     page = render_template(

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from . import queries, search
+from .caching import reads_query
 from .content import clean_text, excerpt, is_valid_slug
 from .i18n import supported_languages
 from .models import Translation
@@ -31,6 +32,7 @@ def _language_pages(endpoint: str, **values: Any) -> dict[str, str]:
 
 @bp.get("/", defaults={"lang": None})
 @bp.get("/<lang:lang>/")
+@reads_query("page", "fm", "fy")
 def index(lang: str | None) -> str | Response:
     if lang is None and "fm" in request.args and "fy" in request.args:
         return _old_archive_redirect()
@@ -147,6 +149,7 @@ def archive_month(lang: str | None, year: int, month: int) -> str:
 
 @bp.get("/search", defaults={"lang": None})
 @bp.get("/<lang:lang>/search")
+@reads_query("q", "page")
 def search_page(lang: str | None) -> str:
     """Search results; an empty or wordless query gets a friendly page, not an error."""
     query = clean_text(request.args.get("q", "")[: search.MAX_QUERY_LENGTH])

@@ -21,22 +21,48 @@ class LoadResult:
     socket_errors: int
 
 
-def run_load(base: str, paths: list[str], clients: int, seconds: int, workdir: Path) -> LoadResult:
+def run_load(
+    base: str,
+    paths: list[str],
+    clients: int,
+    seconds: int,
+    workdir: Path,
+    unique_query: str | None = None,
+) -> LoadResult:
+    """Load ``paths`` in turn. With ``unique_query``, every request adds a query
+    never sent before (n=<client>-<count>) followed by ``unique_query``."""
     assert urlsplit(base).hostname == "127.0.0.1", "load goes to this machine only"
     if shutil.which("wrk"):
-        return _with_wrk(base, paths, clients, seconds, workdir)
-    return _with_python(base, paths, clients, seconds)
+        return _with_wrk(base, paths, clients, seconds, workdir, unique_query)
+    return _with_python(base, paths, clients, seconds, unique_query)
 
 
-def _with_wrk(base: str, paths: list[str], clients: int, seconds: int, workdir: Path) -> LoadResult:
+def _with_wrk(
+    base: str,
+    paths: list[str],
+    clients: int,
+    seconds: int,
+    workdir: Path,
+    unique_query: str | None,
+) -> LoadResult:
     script = workdir / "paths.lua"
     listed = ", ".join(f'"{path}"' for path in paths)
+    if unique_query is None:
+        address = "paths[(n % #paths) + 1]"
+    else:
+        # Each wrk thread has its own Lua state: setup() numbers them.
+        address = (
+            "paths[(n % #paths) + 1] .. (string.find(paths[(n % #paths) + 1], '?', 1, true)"
+            f' and "&" or "?") .. "n=" .. id .. "-" .. n .. "{unique_query}"'
+        )
     script.write_text(
         f"local paths = {{{listed}}}\n"
+        "local threads = 0\n"
+        "function setup(thread) threads = threads + 1; thread:set('id', threads) end\n"
         "local n = 0\n"
         "request = function()\n"
         "  n = n + 1\n"
-        '  return wrk.format("GET", paths[(n % #paths) + 1])\n'
+        f'  return wrk.format("GET", {address})\n'
         "end\n"
     )
     output = subprocess.run(
@@ -55,7 +81,9 @@ def _with_wrk(base: str, paths: list[str], clients: int, seconds: int, workdir: 
     )
 
 
-def _with_python(base: str, paths: list[str], clients: int, seconds: int) -> LoadResult:
+def _with_python(
+    base: str, paths: list[str], clients: int, seconds: int, unique_query: str | None
+) -> LoadResult:
     parts = urlsplit(base)
     totals = {"requests": 0, "bad": 0, "errors": 0}
     lock = threading.Lock()
@@ -68,7 +96,10 @@ def _with_python(base: str, paths: list[str], clients: int, seconds: int) -> Loa
         while time.monotonic() < deadline:
             n += 1
             try:
-                connection.request("GET", paths[n % len(paths)])
+                path = paths[n % len(paths)]
+                if unique_query is not None:
+                    path += ("&" if "?" in path else "?") + f"n={offset}-{n}{unique_query}"
+                connection.request("GET", path)
                 response = connection.getresponse()
                 response.read()
                 counts["requests"] += 1

@@ -43,6 +43,14 @@ def wait_for(url: str, process: subprocess.Popen[str], log_path: Path, seconds: 
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
+def resident_memory(pid: int) -> int:
+    """Bytes of memory the process ``pid`` holds now (VmRSS)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
 class SiteURL(str):
     """The base URL of a running site, which also knows the server's pid."""
 

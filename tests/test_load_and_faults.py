@@ -15,20 +15,13 @@ from admin_helpers import csrf_token, make_maintainer, sign_in
 from conftest import SERVER_DATABASE
 from flask import Flask
 from load import run_load
-from servers import ROOT, running_site, site_environment
+from servers import ROOT, resident_memory, running_site, site_environment
 from sqlalchemy import func, select
 
 from ist_flask.extensions import db
 from ist_flask.models import Statement, Translation
 
 PATHS = ["/", "/fr/statements/liberez-frank-garcia-hernandez-et-ses-camarades", "/fr/feed.atom"]
-
-
-def resident_memory(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError("no VmRSS")
 
 
 def server_pid(port: int) -> int:
