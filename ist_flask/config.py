@@ -29,8 +29,10 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "FEED_SIZE": 20,
         # Seconds a feed reader or proxy may keep a feed before asking again.
         "FEED_MAX_AGE": 300,
-        # Addresses in one sitemap; past it /sitemap.xml becomes an index (protocol limit).
-        "SITEMAP_MAX_URLS": 50_000,
+        # Addresses in one sitemap file; past it /sitemap.xml becomes an index.
+        # 5,000 addresses with all seven translations are about 5 MB: small
+        # enough for the page cache to keep (a quarter of PAGE_CACHE_BYTES).
+        "SITEMAP_MAX_URLS": 5_000,
         # Seconds a browser or proxy may keep a page before revalidating it.
         "PAGE_MAX_AGE": 60,
         # Bytes of rendered pages and feeds each process keeps (0: none).

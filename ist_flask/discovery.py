@@ -1,7 +1,9 @@
 """How crawlers find the statements: /sitemap.xml with hreflang alternates, and /robots.txt.
 
-Past SITEMAP_MAX_URLS addresses (50,000, the protocol's limit) /sitemap.xml
-becomes a sitemap index of /sitemap-1.xml, /sitemap-2.xml and so on.
+Past SITEMAP_MAX_URLS addresses (5,000 by default) /sitemap.xml becomes a
+sitemap index of /sitemap-1.xml, /sitemap-2.xml and so on. Each file reads
+only its own rows and stays small enough for the page cache to keep, so a
+crawler (or anyone) asking again and again costs next to nothing.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import groupby
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, Response, abort, current_app, url_for
@@ -20,6 +21,8 @@ from .urls import absolute, absolute_url
 
 bp = Blueprint("discovery", __name__)
 
+# The most parts an index can list (the protocol allows 50,000 files of 50,000).
+MAX_SITEMAP_PART = 50_000
 SITEMAP_NAMESPACES = (
     'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml"'
 )
@@ -43,15 +46,10 @@ class SitemapURL:
         return "".join(parts)
 
 
-def sitemap_urls() -> list[SitemapURL]:
-    """Every language front page, about page and published statement page."""
+def _fixed_pages() -> list[SitemapURL]:
+    """Every language's front page and about page, with their alternates."""
     languages = supported_languages()
-    rows = queries.sitemap_rows()
-    newest: dict[str, datetime] = {}
-    for _statement, language, _slug, updated in rows:
-        if language not in newest or updated > newest[language]:
-            newest[language] = updated
-
+    newest = queries.newest_update_by_language()
     urls = []
     for endpoint in ("site.index", "site.about"):
         alternates = [(code, absolute_url(endpoint, lang=code)) for code in languages]
@@ -59,14 +57,36 @@ def sitemap_urls() -> list[SitemapURL]:
         for code in languages:
             lastmod = newest.get(code) if endpoint == "site.index" else None
             urls.append(SitemapURL(absolute_url(endpoint, lang=code), lastmod, alternates))
-    for _statement, group in groupby(rows, key=lambda row: row[0]):
-        translations = list(group)
-        alternates = [
-            (language, absolute(url_for("site.statement", lang=language, slug=slug)))
-            for _s, language, slug, _u in translations
-        ]
-        for row, (_code, href) in zip(translations, alternates, strict=True):
-            urls.append(SitemapURL(href, row[3], alternates))
+    return urls
+
+
+def _statement_url(language: str, slug: str) -> str:
+    return absolute(url_for("site.statement", lang=language, slug=slug))
+
+
+def _statement_pages(offset: int, limit: int) -> list[SitemapURL]:
+    """The statement pages from position ``offset``, each with its translations."""
+    rows = queries.sitemap_rows(offset, limit)
+    alternates = {
+        statement_id: [(language, _statement_url(language, slug)) for language, slug in found]
+        for statement_id, found in queries.sitemap_alternates({row[0] for row in rows}).items()
+    }
+    return [
+        SitemapURL(_statement_url(language, slug), updated, alternates.get(statement_id, []))
+        for statement_id, language, slug, updated in rows
+    ]
+
+
+def _part(number: int, size: int) -> list[SitemapURL]:
+    """Addresses ((number - 1) * size) up to (number * size) in the sitemap's
+    order: the front and about pages first, then every statement page. Only
+    the rows of this part are read, so a part costs the same whatever the site's size."""
+    start = (number - 1) * size
+    fixed_count = 2 * len(supported_languages())
+    urls = _fixed_pages()[start : start + size] if start < fixed_count else []
+    wanted = size - len(urls)
+    if wanted > 0:
+        urls += _statement_pages(max(0, start - fixed_count), wanted)
     return urls
 
 
@@ -86,13 +106,17 @@ def _urlset(urls: list[SitemapURL]) -> Response:
     )
 
 
+def _parts() -> int:
+    """How many files the sitemap takes: 1 while it fits in one."""
+    total = 2 * len(supported_languages()) + queries.count_sitemap_translations()
+    return math.ceil(total / current_app.config["SITEMAP_MAX_URLS"])
+
+
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    urls = sitemap_urls()
-    size = current_app.config["SITEMAP_MAX_URLS"]
-    if len(urls) <= size:
-        return _urlset(urls)
-    parts = math.ceil(len(urls) / size)
+    parts = _parts()
+    if parts <= 1:
+        return _urlset(_part(1, current_app.config["SITEMAP_MAX_URLS"]))
     entries = "\n".join(
         f"<sitemap><loc>{escape(absolute_url('discovery.sitemap_part', number=n))}</loc></sitemap>"
         for n in range(1, parts + 1)
@@ -102,14 +126,12 @@ def sitemap() -> Response:
     )
 
 
-@bp.get("/sitemap-<int:number>.xml")
+@bp.get(f"/sitemap-<int(min=1, max={MAX_SITEMAP_PART}):number>.xml")
 def sitemap_part(number: int) -> Response:
-    urls = sitemap_urls()
-    size = current_app.config["SITEMAP_MAX_URLS"]
-    part = urls[(number - 1) * size : number * size]
-    if number < 1 or not part or len(urls) <= size:
+    parts = _parts()
+    if parts <= 1 or number > parts:
         abort(404)
-    return _urlset(part)
+    return _urlset(_part(number, current_app.config["SITEMAP_MAX_URLS"]))
 
 
 @bp.get("/robots.txt")

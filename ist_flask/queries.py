@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
 from .models import PUBLISHED, SlugRedirect, Statement, Translation
+
+# Bound parameters per IN list: SQLite allows 32,766, PostgreSQL 65,535.
+LOOKUP_CHUNK = 500
 
 
 def visible() -> ColumnElement[bool]:
@@ -136,15 +140,58 @@ def renamed_translation(language: str, old_slug: str) -> Translation | None:
     return db.session.execute(query).scalar_one_or_none()
 
 
-def sitemap_rows() -> list[tuple[int, str, str, datetime]]:
-    """(statement id, language, slug, updated) of every visible translation,
-    grouped by statement, newest statement first."""
+SitemapRow = tuple[int, str, str, datetime]
+
+
+def _sitemap_order() -> tuple[Any, ...]:
+    # Newest statement first, its translations together: a total order, so
+    # that OFFSET cuts the list into the same parts every time.
+    return (Statement.published_at.desc(), Statement.id.desc(), Translation.language)
+
+
+def count_sitemap_translations() -> int:
+    """How many translations the sitemap lists: every visible one."""
+    query = select(func.count(Translation.id)).join(Translation.statement).where(visible())
+    return db.session.execute(query).scalar_one()
+
+
+def sitemap_rows(offset: int, limit: int) -> list[SitemapRow]:
+    """(statement id, language, slug, updated) of the visible translations from
+    position ``offset`` in the sitemap's order, at most ``limit`` of them."""
     query = (
         select(
             Translation.statement_id, Translation.language, Translation.slug, Translation.updated_at
         )
         .join(Translation.statement)
         .where(visible())
-        .order_by(Statement.published_at.desc(), Statement.id.desc(), Translation.language)
+        .order_by(*_sitemap_order())
+        .offset(offset)
+        .limit(limit)
     )
-    return [tuple(row) for row in db.session.execute(query)]  # type: ignore[misc]
+    return [(row[0], row[1], row[2], row[3]) for row in db.session.execute(query)]
+
+
+def sitemap_alternates(statement_ids: Collection[int]) -> dict[int, list[tuple[str, str]]]:
+    """(language, slug) of every visible translation of these statements, by statement."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    pending = iter(sorted(statement_ids))
+    while chunk := list(islice(pending, LOOKUP_CHUNK)):
+        query = (
+            select(Translation.statement_id, Translation.language, Translation.slug)
+            .where(Translation.statement_id.in_(chunk))
+            .order_by(Translation.statement_id, Translation.language)
+        )
+        for statement_id, language, slug in db.session.execute(query):
+            found.setdefault(statement_id, []).append((language, slug))
+    return found
+
+
+def newest_update_by_language() -> dict[str, datetime]:
+    """When the newest visible translation in each language was last changed."""
+    query = (
+        select(Translation.language, func.max(Translation.updated_at))
+        .join(Translation.statement)
+        .where(visible())
+        .group_by(Translation.language)
+    )
+    return {language: updated for language, updated in db.session.execute(query)}

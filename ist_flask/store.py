@@ -13,12 +13,13 @@ from importlib import resources
 from itertools import islice
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
 from .content import DEFAULT_LIMITS, TextLimits, make_slug, plain_text
 from .extensions import db
 from .models import Statement, Translation
+from .queries import LOOKUP_CHUNK
 from .statement_file import (
     StatementFileError,
     StatementRecord,
@@ -28,8 +29,6 @@ from .statement_file import (
 )
 
 BATCH_SIZE = 1000
-# Bound parameters per IN query: SQLite allows 32,766, PostgreSQL 65,535.
-LOOKUP_CHUNK = 500
 
 Progress = Callable[[int], None]
 
@@ -115,13 +114,20 @@ def _write_batch(batch: Sequence[StatementRecord], slugs: SlugAllocator) -> None
 
 def _taken_slugs(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which of ``pairs`` (language, slug) the database already uses."""
+    by_language: dict[str, list[str]] = {}
+    for language, slug in pairs:
+        by_language.setdefault(language, []).append(slug)
     taken: set[tuple[str, str]] = set()
-    pending = iter(list(pairs))
-    while chunk := list(islice(pending, LOOKUP_CHUNK)):
-        query = select(Translation.language, Translation.slug).where(
-            tuple_(Translation.language, Translation.slug).in_(chunk)
-        )
-        taken.update((language, slug) for language, slug in db.session.execute(query))
+    for language, slugs in by_language.items():
+        pending = iter(slugs)
+        # One language per query: PostgreSQL reads a (language, slug) IN list
+        # of pairs by scanning the whole table, but a slug IN list of one
+        # language from the unique index.
+        while chunk := list(islice(pending, LOOKUP_CHUNK)):
+            query = select(Translation.slug).where(
+                Translation.language == language, Translation.slug.in_(chunk)
+            )
+            taken.update((language, slug) for slug in db.session.scalars(query))
     return taken
 
 
