@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import resource
 import sys
 import time
 
@@ -33,6 +34,15 @@ except ConfigurationError as error:
 
 # The headers nginx sets (see docs/deploy.md); waitress trusts them only from --trusted-proxy.
 PROXY_HEADERS = {"x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port"}
+# A slow client holds a connection, not a thread (waitress reads requests
+# whole before a thread takes them), so many connections cost little: about
+# the request headers each, at most MAX_HEADER_BYTES.
+DEFAULT_CONNECTION_LIMIT = 1000
+# The request line and headers of one request: addresses of up to ~30,000
+# characters and the cookie, well under waitress's own 256 KiB.
+MAX_HEADER_BYTES = 64 * 1024
+# Seconds a connection may stay silent before it is closed (waitress: 120).
+CHANNEL_TIMEOUT = 20
 
 
 def prepare_database(load_demo: bool) -> None:
@@ -49,6 +59,18 @@ def prepare_database(load_demo: bool) -> None:
             logging.getLogger("ist_flask").info("Loaded %d demo statements", count)
 
 
+def allow_open_files(connections: int) -> None:
+    """Raise this process's limit on open files (up to the hard limit) so that
+    every allowed connection, with the database's and a margin, can be open."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 100
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(
+            resource.RLIMIT_NOFILE,
+            (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard),
+        )
+
+
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Serve the ist_flask site with waitress.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -57,8 +79,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--connection-limit",
         type=int,
-        default=100,
-        help="most simultaneous connections before new ones wait (default 100)",
+        default=DEFAULT_CONNECTION_LIMIT,
+        help=f"most simultaneous connections before new ones wait (default {DEFAULT_CONNECTION_LIMIT})",
     )
     parser.add_argument(
         "--trusted-proxy",
@@ -86,8 +108,16 @@ def main() -> None:
         "port": args.port,
         "threads": args.threads,
         "connection_limit": args.connection_limit,
+        # poll(), not select(): select() cannot watch a descriptor past 1024.
+        "asyncore_use_poll": True,
+        "channel_timeout": CHANNEL_TIMEOUT,
+        "max_request_header_size": MAX_HEADER_BYTES,
+        # The editor's largest legitimate form (config.bound_request_bodies):
+        # a larger body is refused with 413 from its Content-Length, unread.
+        "max_request_body_size": app.config["MAX_CONTENT_LENGTH"],
         "ident": "ist_flask",
     }
+    allow_open_files(args.connection_limit)
     if args.trusted_proxy:
         options.update(
             trusted_proxy=args.trusted_proxy,

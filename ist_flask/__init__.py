@@ -15,7 +15,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from .config import check_limits, default_config, ensure_secret_key
+    from .config import bound_request_bodies, check_limits, default_config, ensure_secret_key
 
     app.config.from_mapping(default_config(app.instance_path, PROJECT_ROOT))
     if test_config is None:
@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     ensure_secret_key(app.config, app.instance_path)
     check_limits(app.config)
+    bound_request_bodies(app.config)
 
     from . import accounts, caching, cli, errors, i18n, security, throttle, translate, urls
     from .extensions import babel, csrf, db, migrate
@@ -31,11 +32,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale)
+    # Order matters. caching first: its after_request hook then runs last and
+    # stores answers with every header in place. security before csrf: it
+    # bounds the request body before CSRFProtect reads any form.
+    caching.init_app(app)
+    security.init_app(app)
     csrf.init_app(app)
     throttle.init_app(app)
     accounts.init_app(app)
-    caching.init_app(app)
-    security.init_app(app)
     i18n.init_app(app)
     urls.init_app(app)
     errors.init_app(app)

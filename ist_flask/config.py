@@ -84,6 +84,27 @@ def check_limits(config: dict[str, Any]) -> None:
         raise ConfigurationError("; ".join(problems))
 
 
+# A character takes at most four bytes in UTF-8, which the editor's form
+# (multipart/form-data) sends as they are.
+BYTES_PER_CHARACTER = 4
+# The statement form's other fields (time, status, language, version, CSRF
+# token) and the multipart framing around every field.
+FORM_FRAMING_BYTES = 64 * 1024
+
+
+def bound_request_bodies(config: dict[str, Any]) -> None:
+    """Derive the largest request body (MAX_CONTENT_LENGTH, which wsgi.py also
+    gives waitress) and form field (MAX_FORM_MEMORY_SIZE) from the largest form
+    the editor can legitimately send: every language at every text limit."""
+    limits = TextLimits.from_config(config)
+    per_language = limits.title + limits.slug + limits.summary + limits.body
+    languages = len(config["LANGUAGES"])
+    config["MAX_CONTENT_LENGTH"] = (
+        languages * per_language * BYTES_PER_CHARACTER + FORM_FRAMING_BYTES
+    )
+    config["MAX_FORM_MEMORY_SIZE"] = limits.body * BYTES_PER_CHARACTER + FORM_FRAMING_BYTES
+
+
 def ensure_secret_key(config: dict[str, Any], instance_path: str) -> None:
     """Check the secret key, or in the embedded setup make one and keep it.
 

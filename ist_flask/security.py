@@ -8,6 +8,7 @@ elsewhere is simply not loaded by the browser.
 from __future__ import annotations
 
 from flask import Flask, abort, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -57,6 +58,21 @@ def _add_headers(response: Response, wanted: tuple[tuple[str, str], ...]) -> Res
     return response
 
 
+# Every form but the statement editor's (login, sign out, delete) fits in this.
+SMALL_BODY_BYTES = 64 * 1024
+# The statement editor's forms: MAX_CONTENT_LENGTH (config.bound_request_bodies),
+# and only for a signed-in maintainer.
+EDITOR_FORMS = {"admin.new", "admin.edit"}
+
+
+def _bound_request_body() -> None:
+    """Anonymous clients and small forms get a small body limit, checked
+    against Content-Length before anything is read (413 past it)."""
+    if request.endpoint in EDITOR_FORMS and current_user.is_authenticated:
+        return
+    request.max_content_length = SMALL_BODY_BYTES
+
+
 def _refuse_nul_bytes() -> None:
     """No address, query or form value of this site ever holds a NUL character,
     and PostgreSQL cannot even compare text with one: refuse such requests early."""
@@ -68,6 +84,7 @@ def _refuse_nul_bytes() -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_bound_request_body)
     app.before_request(_refuse_nul_bytes)
     # Settings do not change once the app is made: the list is built once.
     wanted = security_headers(app.config.get("SITE_URL") or "")
