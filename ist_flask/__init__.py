@@ -15,7 +15,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from .config import bound_request_bodies, check_limits, default_config, ensure_secret_key
+    from .config import (
+        bound_request_bodies,
+        check_limits,
+        default_config,
+        ensure_secret_key,
+        secure_cookies_on_https,
+    )
 
     app.config.from_mapping(default_config(app.instance_path, PROJECT_ROOT))
     if test_config is None:
@@ -25,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ensure_secret_key(app.config, app.instance_path)
     check_limits(app.config)
     bound_request_bodies(app.config)
+    secure_cookies_on_https(app.config)
 
     from . import accounts, caching, cli, errors, i18n, security, throttle, translate, urls
     from .extensions import babel, csrf, db, migrate

@@ -1,5 +1,5 @@
 """Maintainers' accounts: stored as scrypt hashes, signed in with Flask-Login,
-managed with `flask users create|list|set-password|delete`."""
+managed with `flask users create|list|set-password|sign-out-everywhere|delete`."""
 
 from __future__ import annotations
 
@@ -60,11 +60,19 @@ def create_user(email: str, password: str) -> User:
 
 
 def set_password(email: str, password: str) -> None:
+    """A new password; every session signed in with the old one ends."""
     user = find_user(email)
     if user is None:
         raise AccountError(f"no account for {email}")
     _check_password(password)
     user.password_hash = generate_password_hash(password, method="scrypt")
+    user.session_generation += 1
+    db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """Sign ``user`` out of every browser: their session cookies no longer open the editor."""
+    user.session_generation += 1
     db.session.commit()
 
 
@@ -85,8 +93,15 @@ def authenticate(email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdecimal() else None
+def _load_user(session_id: str) -> User | None:
+    """The user a session cookie names, if it is of their current generation."""
+    user_id, _dot, generation = session_id.partition(".")
+    if not (user_id.isdecimal() and generation.isdecimal() and len(user_id) < 10):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or str(user.session_generation) != generation:
+        return None
+    return user
 
 
 # Commands ------------------------------------------------------------------------
@@ -132,6 +147,17 @@ def set_password_command(email: str, password_stdin: bool) -> None:
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Changed the password of {normalise_email(email)}.")
+
+
+@users.command("sign-out-everywhere")
+@click.argument("email")
+def sign_out_everywhere_command(email: str) -> None:
+    """End every session of EMAIL, in every browser."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account for {normalise_email(email)}")
+    end_sessions(user)
+    click.echo(f"Signed {user.email} out everywhere.")
 
 
 @users.command("delete")

@@ -59,8 +59,19 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         # A CSRF token lasts as long as the editor's session, so that a long
         # piece of writing is never refused for an expired token.
         "WTF_CSRF_TIME_LIMIT": None,
-        # Failed logins allowed per account and per address before a pause.
+        # Sign-in tries allowed per account from one address before a pause
+        # (a successful sign-in forgives them), per address whatever the
+        # account, and per account from browsers it never signed in from
+        # (throttle.py says why there are three).
         "LOGIN_FAILURE_LIMIT": "5 per 15 minutes",
+        "LOGIN_ADDRESS_LIMIT": "20 per 15 minutes",
+        "LOGIN_ACCOUNT_LIMIT": "100 per 15 minutes",
+        # Days a browser stays trusted for an account once it signed in there.
+        "TRUSTED_DEVICE_DAYS": 365,
+        # How long an editor's session lasts without a request (Flask's own
+        # setting, in seconds: two days); signing out or a new password ends
+        # it everywhere at once.
+        "PERMANENT_SESSION_LIFETIME": 2 * 24 * 3600,
         # Where login failures are counted: memory:// (one process) or redis://host:6379.
         "RATELIMIT_STORAGE_URI": "memory://",
         # Put before the keys in that storage, to keep sites sharing one Redis apart.
@@ -103,6 +114,14 @@ def bound_request_bodies(config: dict[str, Any]) -> None:
         languages * per_language * BYTES_PER_CHARACTER + FORM_FRAMING_BYTES
     )
     config["MAX_FORM_MEMORY_SIZE"] = limits.body * BYTES_PER_CHARACTER + FORM_FRAMING_BYTES
+
+
+def secure_cookies_on_https(config: dict[str, Any]) -> None:
+    """The session cookie goes over HTTPS only whenever the site is served
+    over HTTPS (IST_SITE_URL) or in production, whatever else is set."""
+    https = str(config.get("SITE_URL") or "").startswith("https://")
+    if https or config.get("PRODUCTION"):
+        config["SESSION_COOKIE_SECURE"] = True
 
 
 def ensure_secret_key(config: dict[str, Any], instance_path: str) -> None:

@@ -24,6 +24,8 @@ def _render(error: HTTPException) -> tuple[str, int, dict[str, str]] | Response:
     page = render_template(
         "error.html",
         error=error,
+        # An error that says more than its code (a translatable `explanation`).
+        explanation=getattr(error, "explanation", None),
         lang=lang,
         language_pages={code: url_for("site.index", lang=code) for code in supported_languages()},
     )

@@ -158,6 +158,9 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Part of every session cookie; raised when the maintainer signs out, gets
+    # a new password or is signed out everywhere, so older cookies stop working.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # What Flask-Login asks of a user object.
     is_authenticated = True
@@ -165,7 +168,9 @@ class User(db.Model):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session cookie keeps: the id and the session generation
+        (Flask-Login's "alternative tokens")."""
+        return f"{self.id}.{self.session_generation}"
 
 
 class SiteState(db.Model):

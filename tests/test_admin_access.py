@@ -135,10 +135,10 @@ def test_five_failures_for_one_account_pause_its_logins(app: Flask) -> None:
     assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
 
 
-def test_five_failures_from_one_address_pause_its_logins(app: Flask) -> None:
+def test_twenty_tries_from_one_address_pause_its_logins_whatever_the_account(app: Flask) -> None:
     make_maintainer(app)
     client = app.test_client()
-    for attempt in range(5):
+    for attempt in range(20):
         assert sign_in(client, email=f"guess{attempt}@example.org").status_code == 401
     assert sign_in(client).status_code == 429
     other_address = app.test_client()

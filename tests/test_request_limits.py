@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,9 +37,7 @@ def test_the_limit_fits_every_language_at_every_text_limit(app: Flask) -> None:
 def test_an_anonymous_large_post_is_refused_unread(client: FlaskClient) -> None:
     body = b"email=a%40b.org&password=" + b"x" * (SMALL_BODY_BYTES + 1)
     for path in ("/admin/login", NEW, "/admin/logout", "/"):
-        response = client.post(
-            path, data=body, content_type="application/x-www-form-urlencoded"
-        )
+        response = client.post(path, data=body, content_type="application/x-www-form-urlencoded")
         assert response.status_code == 413, path
         assert "Traceback" not in response.get_data(as_text=True)
 
@@ -130,10 +128,8 @@ def trickling_connections(site: str, count: int) -> Iterator[list[socket.socket]
         while not stop.wait(2):
             line += 1
             for sock in sockets:
-                try:
+                with suppress(OSError):
                     sock.sendall(f"X-Slow-{line}: a\r\n".encode())
-                except OSError:
-                    pass
 
     thread = threading.Thread(target=trickle, daemon=True)
     thread.start()

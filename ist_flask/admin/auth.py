@@ -1,30 +1,70 @@
-"""Signing in and out of the editor, with failed logins throttled."""
+"""Signing in and out of the editor, with sign-in tries throttled (throttle.py)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
-from flask_login import login_user, logout_user
-from werkzeug.exceptions import TooManyRequests
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 from werkzeug.wrappers import Response
 
-from ..accounts import authenticate, normalise_email
-from ..throttle import login_throttle
+from ..accounts import authenticate, end_sessions, normalise_email
+from ..throttle import Attempt, StorageError, address_key, login_throttle
 from . import bp
 from .forms import ConfirmForm, LoginForm
 
+# A browser that has signed in to an account keeps this signed cookie, which
+# exempts it from that account's ceiling of tries from elsewhere (throttle.py).
+TRUSTED_DEVICE_COOKIE = "ist_trusted_device"
+# Seconds a client is asked to wait when the sign-in counts cannot be reached.
+THROTTLE_RETRY_AFTER = 30
 
-def _throttle_keys() -> tuple[str, str]:
-    """Failures count against the account tried and against the address trying."""
-    account = "login-account:" + normalise_email(request.form.get("email", ""))
-    return account, "login-address:" + (request.remote_addr or "unknown")
+
+class SignInUnavailable(ServiceUnavailable):
+    """The sign-in counts (Redis, when several processes share them) do not answer."""
+
+    explanation = _l(
+        "Signing in is unavailable for a moment: the service that counts sign-in "
+        "attempts does not answer. Please try again shortly."
+    )
+
+
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="trusted-device")
+
+
+def _trusted_device_of(account: str) -> bool:
+    cookie = request.cookies.get(TRUSTED_DEVICE_COOKIE)
+    if not cookie:
+        return False
+    max_age = timedelta(days=current_app.config["TRUSTED_DEVICE_DAYS"])
+    try:
+        return bool(_device_signer().loads(cookie, max_age=max_age.total_seconds()) == account)
+    except BadSignature:
+        return False
+
+
+def _trust_this_device(response: Response, account: str) -> None:
+    response.set_cookie(
+        TRUSTED_DEVICE_COOKIE,
+        _device_signer().dumps(account),
+        max_age=timedelta(days=current_app.config["TRUSTED_DEVICE_DAYS"]),
+        path=url_for("admin.login"),
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this site, never another host."""
-    if not target:
+    """Where to go after signing in: a path on this site, never another host,
+    and never a control character (which would split the Location header)."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return url_for("admin.index")
     parts = urlsplit(target.replace("\\", "/"))
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -32,29 +72,49 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def _reserve(attempt: Attempt) -> None:
+    """Take this try's place in the throttle, or refuse it: 429 when a window
+    is full, 503 when the counts cannot be reached (Redis away)."""
+    try:
+        wait = login_throttle().reserve(attempt)
+    except StorageError as error:
+        current_app.logger.warning("sign-in throttle unavailable: %s", error)
+        raise SignInUnavailable(retry_after=THROTTLE_RETRY_AFTER) from None
+    if wait:
+        raise TooManyRequests(retry_after=wait)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     form = LoginForm(next=request.args.get("next", ""))
-    if request.method == "POST":
-        # Checked before the password, so a paused account cannot be guessed at.
-        wait = login_throttle().seconds_until_allowed(*_throttle_keys())
-        if wait:
-            raise TooManyRequests(retry_after=wait)
-    if form.validate_on_submit():
-        user = authenticate(form.email.data or "", form.password.data or "")
-        if user is not None:
-            login_user(user)
-            return redirect(safe_next(form.next.data))
-        login_throttle().record_failure(*_throttle_keys())
+    if not form.validate_on_submit():
+        return render_template("admin/login.html", form=form)
+    account = normalise_email(form.email.data or "")
+    attempt = Attempt(account, address_key(request.remote_addr), _trusted_device_of(account))
+    # Reserved before the password is checked, so parallel tries cannot overshoot.
+    _reserve(attempt)
+    user = authenticate(account, form.password.data or "")
+    if user is None:
         form.password.errors = [gettext("Unknown e-mail address or wrong password.")]
         return render_template("admin/login.html", form=form), 401
-    return render_template("admin/login.html", form=form)
+    login_throttle().forgive(attempt)
+    # A new CSRF token for the signed-in session: one read before signing in
+    # (by someone else at this browser, or planted) is worth nothing after.
+    session.pop("csrf_token", None)
+    session.permanent = True  # lasts PERMANENT_SESSION_LIFETIME since the last request
+    login_user(user)
+    response = redirect(safe_next(form.next.data))
+    _trust_this_device(response, account)
+    return response
 
 
 @bp.post("/logout")
 def logout() -> Response:
     form = ConfirmForm()
     if form.validate_on_submit():
+        # Every session of this maintainer ends, not only this browser's:
+        # a cookie copied before cannot be used after.
+        end_sessions(current_user._get_current_object())
         logout_user()
         flash(gettext("You have signed out."))
     return redirect(url_for("admin.login"))
