@@ -7,6 +7,7 @@ stay the same until one of those entries changes, whatever else is edited.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,7 +107,10 @@ def _statement_url(translation: Translation) -> str:
 def build_feed(lang: str | None, kind: str, clean: Callable[[str], str] = str) -> FeedGenerator:
     """The feed for ``lang`` (None: all languages); ``kind`` is "atom" or "rss".
 
-    ``clean`` is applied to every entry's text: see feed_bytes.
+    ``clean`` is applied to every entry's text: see feed_bytes. Atom says its
+    title and summary are text; RSS readers take both as HTML, so there the
+    plain text is escaped once more, or a title "<b>sum</b>" would lose its
+    words and a text that shows "<img onerror=…>" would become one.
     """
     languages = supported_languages()
     entries = queries.feed_entries(lang, languages, current_app.config["FEED_SIZE"])
@@ -130,7 +134,8 @@ def build_feed(lang: str | None, kind: str, clean: Callable[[str], str] = str) -
     feed.updated(max((t.updated_at for t in entries), default=EMPTY_FEED_UPDATED))
 
     for translation in entries:
-        _add_entry(feed.add_entry(order="append"), translation, lang, organisation, clean)
+        text = clean if kind == "atom" else (lambda words: html.escape(clean(words), quote=False))
+        _add_entry(feed.add_entry(order="append"), translation, lang, organisation, clean, text)
     return feed
 
 
@@ -157,7 +162,9 @@ def _add_entry(
     lang: str | None,
     organisation: str,
     clean: Callable[[str], str],
+    text: Callable[[str], str],
 ) -> None:
+    """``clean`` prepares HTML (the body), ``text`` plain text (title, summary)."""
     entry.register_extension("ist", EntryLanguage, atom=True, rss=False)
     entry.ist.language = translation.language
     if lang is None:
@@ -170,12 +177,12 @@ def _add_entry(
         if hasattr(entry, "dc"):
             entry.dc.dc_language(translation.language)
     entry.id(entry_id(translation))
-    entry.title(clean(translation.title))
+    entry.title(text(translation.title))
     entry.link(href=_statement_url(translation))
     entry.published(translation.statement.published_at)
     entry.updated(translation.updated_at)
     entry.author(name=organisation)
-    entry.summary(clean(excerpt(translation.body, translation.summary)))
+    entry.summary(text(excerpt(translation.body, translation.summary)))
     entry.content(clean(translation.body), type="html")
 
 
