@@ -16,7 +16,7 @@ import sys
 import time
 
 from flask_migrate import upgrade
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from waitress import serve
 
 from ist_flask import create_app, store
@@ -102,7 +102,15 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if app.debug:
         sys.exit("ist_flask: debug mode is never used under wsgi.py; unset FLASK_DEBUG/IST_DEBUG")
-    prepare_database(load_demo=not args.no_demo)
+    try:
+        prepare_database(load_demo=not args.no_demo)
+    except (OperationalError, InterfaceError) as error:
+        # Refused, or silent past IST_DATABASE_TIMEOUT: one line, no traceback.
+        reason = str(error.orig or error).strip().splitlines()[0]
+        sys.exit(
+            f"ist_flask cannot start: the database does not answer ({reason}); "
+            "check IST_SQLALCHEMY_DATABASE_URI and that the database server is running"
+        )
     options: dict[str, object] = {
         "host": args.host,
         "port": args.port,

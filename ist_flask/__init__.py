@@ -18,6 +18,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .config import (
         bound_request_bodies,
         check_limits,
+        database_timeouts,
         default_config,
         ensure_secret_key,
         secure_cookies_on_https,
@@ -32,16 +33,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     check_limits(app.config)
     bound_request_bodies(app.config)
     secure_cookies_on_https(app.config)
+    database_timeouts(app.config)
 
-    from . import accounts, caching, cli, errors, i18n, security, throttle, translate, urls
+    from . import (
+        accounts,
+        caching,
+        cli,
+        errors,
+        i18n,
+        outage,
+        security,
+        throttle,
+        translate,
+        urls,
+    )
     from .extensions import babel, csrf, db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale)
-    # Order matters. caching first: its after_request hook then runs last and
-    # stores answers with every header in place. security before csrf: it
-    # bounds the request body before CSRFProtect reads any form.
+    # Order matters. outage first: during a database outage nothing else may
+    # wait on the database. caching next: its after_request hook then runs
+    # last and stores answers with every header in place. security before
+    # csrf: it bounds the request body before CSRFProtect reads any form.
+    outage.init_app(app)
     caching.init_app(app)
     security.init_app(app)
     csrf.init_app(app)

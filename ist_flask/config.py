@@ -43,6 +43,10 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         # Check connections before use, so the site recovers by itself after
         # the database has been away.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Seconds PostgreSQL may take to accept a connection, to run one
+        # statement, or to free a pooled connection, before the page answers
+        # 503: a database that hangs never holds every thread.
+        "DATABASE_TIMEOUT": 5,
         # Longest title, slug, summary and body (characters) the editor and the
         # import accept; titles at most 500 and slugs at most 200 (the columns).
         "TITLE_MAX_LENGTH": 300,
@@ -114,6 +118,29 @@ def bound_request_bodies(config: dict[str, Any]) -> None:
         languages * per_language * BYTES_PER_CHARACTER + FORM_FRAMING_BYTES
     )
     config["MAX_FORM_MEMORY_SIZE"] = limits.body * BYTES_PER_CHARACTER + FORM_FRAMING_BYTES
+
+
+def database_timeouts(config: dict[str, Any]) -> None:
+    """Give PostgreSQL connections DATABASE_TIMEOUT for connecting, for each
+    statement (imports, exports and migrations lift it for themselves) and
+    for unacknowledged network writes, and the pool as long to free one."""
+    if not str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        return  # SQLite waits on a lock for its busy timeout (extensions.py)
+    seconds = float(config["DATABASE_TIMEOUT"])
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = {
+        # libpq counts whole seconds, 2 at least.
+        "connect_timeout": max(2, round(seconds)),
+        "options": f"-c statement_timeout={int(seconds * 1000)}",
+        "tcp_user_timeout": int(seconds * 1000),
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+    }
+    options["connect_args"] = {**connect_args, **options.get("connect_args", {})}
+    options.setdefault("pool_timeout", seconds)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def secure_cookies_on_https(config: dict[str, Any]) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request, url_for
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import BadHost, HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import BadHost, HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
+from . import outage
 from .extensions import db
 from .i18n import is_supported, supported_languages
-
-# Seconds a client is asked to wait when the database is away.
-RETRY_AFTER = 30
+from .outage import DatabaseUnavailable
 
 
 def _render(error: HTTPException) -> tuple[str, int, dict[str, str]] | Response:
@@ -42,9 +41,11 @@ def _unexpected_error(error: Exception) -> tuple[str, int, dict[str, str]]:
 def _database_unavailable(error: Exception) -> Response:
     """The database is away or locked: a short 503 page, and the site recovers by
     itself once it answers again (the engine checks connections before use)."""
-    current_app.logger.warning("database unavailable: %s", error.__class__.__name__)
-    db.session.rollback()
-    response = current_app.make_response(_render(ServiceUnavailable(retry_after=RETRY_AFTER)))
+    if not isinstance(error, DatabaseUnavailable):
+        current_app.logger.warning("database unavailable: %s", error.__class__.__name__)
+        outage.record(error)
+        db.session.rollback()
+    response = current_app.make_response(_render(DatabaseUnavailable()))
     response.cache_control.no_store = True
     return response
 
@@ -52,5 +53,6 @@ def _database_unavailable(error: Exception) -> Response:
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _render)
     app.register_error_handler(InternalServerError, _unexpected_error)
+    app.register_error_handler(DatabaseUnavailable, _database_unavailable)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)

@@ -8,7 +8,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import Engine, MetaData, event, text
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -30,6 +30,13 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+def without_statement_timeout() -> None:
+    """No statement time limit for the rest of this transaction: imports and
+    exports run long on purpose (DATABASE_TIMEOUT is for readers' requests)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL statement_timeout = 0"))
 
 
 @event.listens_for(Engine, "connect")

@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
 from .content import DEFAULT_LIMITS, TextLimits, make_slug, plain_text
-from .extensions import db
+from .extensions import db, without_statement_timeout
 from .models import Statement, Translation
 from .queries import LOOKUP_CHUNK
 from .statement_file import (
@@ -46,6 +46,7 @@ def import_statement_file(
     StatementFileError before anything is written; a slug made from a title
     that is taken gets a number ("-2") instead.
     """
+    without_statement_timeout()
     with open_file() as stream:
         checked = check_statement_file(stream, languages, limits)
     if on_checked is not None:
@@ -175,6 +176,7 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
     """Every statement, oldest first, translations in the configured language order,
     read from the database a thousand at a time."""
     order = {code: position for position, code in enumerate(languages)}
+    without_statement_timeout()
     query = (
         select(Statement)
         .options(selectinload(Statement.translations))

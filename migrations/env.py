@@ -68,6 +68,10 @@ def run_migrations_online() -> None:
         before = context.get_context().get_current_heads()
         connection.commit()  # that read began a transaction; Alembic's must be the one
         with context.begin_transaction():
+            if not sqlite:
+                # A migration may rewrite every row: the site's statement
+                # time limit (DATABASE_TIMEOUT) is for readers' requests.
+                connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
             context.run_migrations()
         # The check reads every row: only worth it when a migration ran, so
         # that starting the site on a large, current database stays quick.

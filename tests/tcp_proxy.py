@@ -15,6 +15,19 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
+        # While hanging, connections are accepted and then never answered.
+        self._hanging = False
+
+    def hang(self) -> None:
+        """Cut every open connection, then accept new ones and never answer
+        them: a database server that has stopped answering."""
+        self._hanging = True
+        self._cut_all()
+
+    def resume(self) -> None:
+        """Forward new connections again; the silent ones are closed."""
+        self._hanging = False
+        self._cut_all()
 
     def start(self) -> None:
         listener = socket.socket()
@@ -34,6 +47,9 @@ class TcpProxy:
             with contextlib.suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)
             listener.close()
+        self._cut_all()
+
+    def _cut_all(self) -> None:
         with self._lock:
             sockets, self._sockets = self._sockets, set()
         for sock in sockets:
@@ -47,6 +63,10 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self._hanging:
+                with self._lock:
+                    self._sockets.add(client)
+                continue
             try:
                 server = socket.create_connection(self.upstream, timeout=5)
                 server.settimeout(None)

@@ -7,6 +7,7 @@ the test cuts and restores, whichever database the rest of the suite uses.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -80,6 +81,18 @@ def test_pages_and_feeds_answer_503_while_the_database_is_away_then_recover(
     assert health.status_code == 503 and "Retry-After" in health.headers
 
     proxy.start()
+    # Within the outage's pause, requests are refused without trying; after it, all is well.
+    assert recovers(client, "/")
     for path in PATHS:
         assert client.get(path).status_code == 200, path
     assert client.get("/healthz").status_code == 200
+
+
+def recovers(client, path: str, seconds: float = 15) -> bool:  # type: ignore[no-untyped-def]
+    """Whether ``path`` answers 200 again within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if client.get(path).status_code == 200:
+            return True
+        time.sleep(0.2)
+    return False

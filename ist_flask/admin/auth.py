@@ -14,6 +14,7 @@ from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 from werkzeug.wrappers import Response
 
 from ..accounts import authenticate, end_sessions, normalise_email
+from ..outage import RETRY_AFTER
 from ..throttle import Attempt, StorageError, address_key, login_throttle
 from . import bp
 from .forms import ConfirmForm, LoginForm
@@ -21,8 +22,6 @@ from .forms import ConfirmForm, LoginForm
 # A browser that has signed in to an account keeps this signed cookie, which
 # exempts it from that account's ceiling of tries from elsewhere (throttle.py).
 TRUSTED_DEVICE_COOKIE = "ist_trusted_device"
-# Seconds a client is asked to wait when the sign-in counts cannot be reached.
-THROTTLE_RETRY_AFTER = 30
 
 
 class SignInUnavailable(ServiceUnavailable):
@@ -79,7 +78,7 @@ def _reserve(attempt: Attempt) -> None:
         wait = login_throttle().reserve(attempt)
     except StorageError as error:
         current_app.logger.warning("sign-in throttle unavailable: %s", error)
-        raise SignInUnavailable(retry_after=THROTTLE_RETRY_AFTER) from None
+        raise SignInUnavailable(retry_after=RETRY_AFTER) from None
     if wait:
         raise TooManyRequests(retry_after=wait)
 
