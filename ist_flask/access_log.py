@@ -6,11 +6,28 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 logger = logging.getLogger("ist_flask.access")
+
+# Control characters, the quote that ends a field, and the backslash that
+# starts an escape: written as \xNN, so that "%0a" in an address can never
+# start a forged line of its own.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\]')
+
+
+def _escaped(value: str) -> str:
+    """``value`` (a WSGI string: bytes as Latin-1) as readable UTF-8, with
+    control characters, quotes and backslashes escaped."""
+    try:
+        text = value.encode("latin-1").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        text = value
+    return _UNSAFE.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -46,12 +63,12 @@ class AccessLog:
                 path += "?" + environ["QUERY_STRING"]
             logger.info(
                 '%s "%s %s %s" %s %d %.1fms "%s"',
-                environ.get("REMOTE_ADDR", "-"),
-                environ.get("REQUEST_METHOD", "-"),
-                path,
-                environ.get("SERVER_PROTOCOL", "-"),
+                _escaped(environ.get("REMOTE_ADDR", "-")),
+                _escaped(environ.get("REQUEST_METHOD", "-")),
+                _escaped(path),
+                _escaped(environ.get("SERVER_PROTOCOL", "-")),
                 status[0],
                 sent,
                 (time.perf_counter() - started) * 1000,
-                environ.get("HTTP_USER_AGENT", "-"),
+                _escaped(environ.get("HTTP_USER_AGENT", "-")),
             )

@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
 from . import store
@@ -17,6 +18,7 @@ from .content import TextLimits
 from .extensions import db
 from .i18n import is_supported, supported_languages
 from .models import Statement, Translation
+from .outage import is_disk_full
 from .statement_export import write_statement_file
 from .statement_file import StatementFileError
 
@@ -31,6 +33,15 @@ def _check_language(language: str | None) -> None:
             f"{language!r} is not a supported language ({', '.join(supported_languages())})",
             param_hint="LANGUAGE",
         )
+
+
+def _refusal(error: DBAPIError) -> str:
+    """Why the database refused a write, in one line, nothing of the data."""
+    if is_disk_full(error):
+        return "the disk is full; free some space and import again (nothing was written)"
+    first_line = str(error.orig or "").strip().splitlines()[:1]
+    reason = first_line[0] if first_line else type(error.orig).__name__
+    return f"the database refused it ({reason}); nothing was written"
 
 
 @statements.command("import")
@@ -57,6 +68,10 @@ def import_command(file: Path) -> None:
         except StatementFileError as error:
             db.session.rollback()
             raise click.ClickException(f"{file} was not imported:\n{error}") from None
+        except DBAPIError as error:
+            # One line, not the driver's message with a batch of parameters.
+            db.session.rollback()
+            raise click.ClickException(f"{file} was not imported: {_refusal(error)}") from None
     click.echo(f"Imported {added} statements from {file}.")
 
 

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +177,22 @@ def ensure_secret_key(config: dict[str, Any], instance_path: str) -> None:
         return
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        _write_once(path, secrets.token_hex(32))
     config["SECRET_KEY"] = path.read_text(encoding="utf-8").strip()
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Create ``path`` holding ``text`` (mode 600), unless another process did
+    first. The text is written whole to a file of its own, then linked into
+    place in one step, so no process ever reads a key half written, and the
+    first link wins for everyone."""
+    descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+    finally:
+        os.unlink(draft)

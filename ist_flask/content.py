@@ -9,6 +9,7 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import markdown
@@ -19,6 +20,17 @@ from slugify import slugify
 DRAFT = "draft"
 PUBLISHED = "published"
 STATUSES = (DRAFT, PUBLISHED)
+
+# The earliest and latest publication times accepted: a day inside the
+# calendar's ends, so that the time falls inside it in every time zone.
+EARLIEST_PUBLICATION = datetime(1, 1, 2, tzinfo=UTC)
+LATEST_PUBLICATION = datetime(9998, 12, 31, tzinfo=UTC)
+
+
+def publishable(moment: datetime) -> bool:
+    """Whether ``moment`` (aware) lies between the earliest and latest publication times."""
+    return EARLIEST_PUBLICATION <= moment <= LATEST_PUBLICATION
+
 
 # What the database columns hold at most (models.py); the limits below may be lower.
 TITLE_COLUMN_LENGTH = 500

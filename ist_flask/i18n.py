@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale, negotiate_locale
@@ -60,9 +60,29 @@ def month_words(year: int, month: int, language: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def in_zone(moment: datetime, timezone: str) -> datetime:
+    """``moment`` in the site's time zone. At the calendar's very ends (a
+    statement dated 0001-01-01 under Europe/London would fall in year 0),
+    where Python has no date for it, ``moment`` as it is."""
+    try:
+        return moment.astimezone(ZoneInfo(timezone))
+    except OverflowError:
+        return moment
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC, or the calendar's first or last instant where the
+    conversion would leave it."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        edge = datetime.min if moment.year == 1 else datetime.max
+        return edge.replace(tzinfo=UTC)
+
+
 def local_date(moment: datetime, timezone: str) -> date:
     """The calendar date of ``moment`` in the site's time zone."""
-    return moment.astimezone(ZoneInfo(timezone)).date()
+    return in_zone(moment, timezone).date()
 
 
 def select_locale() -> str:

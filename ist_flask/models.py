@@ -24,6 +24,7 @@ from .extensions import db
 
 __all__ = [
     "DRAFT",
+    "ID_MAX",
     "PUBLISHED",
     "STATUSES",
     "SiteState",
@@ -32,6 +33,10 @@ __all__ = [
     "Translation",
     "User",
 ]
+
+
+# The largest id an Integer column holds on every database (PostgreSQL's int4).
+ID_MAX = 2**31 - 1
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -70,6 +75,9 @@ class Statement(db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN ('{DRAFT}', '{PUBLISHED}')", name="status_known"),
         Index("ix_statements_status_published_at", "status", "published_at"),
+        # An id is never given twice, even after a delete: feed entry ids hold it
+        # (migration 0007; PostgreSQL's sequences never reuse one).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

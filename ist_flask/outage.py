@@ -1,4 +1,5 @@
 """When the database does not answer: 503 at once, instead of every request waiting.
+(And how to tell a database away from a full disk: both come as OperationalError.)
 
 Each request that finds the database away (refused, cut, or silent past
 DATABASE_TIMEOUT) starts a pause of OUTAGE_PAUSE seconds in this process.
@@ -45,6 +46,20 @@ def is_outage(error: BaseException) -> bool:
     orig = error.orig
     module = type(orig).__module__ if orig is not None else ""
     return module.startswith("psycopg") and getattr(orig, "sqlstate", None) is None
+
+
+# SQLite's "database or disk is full" and PostgreSQL's disk_full (SQLSTATE 53100).
+SQLITE_FULL = 13
+DISK_FULL_SQLSTATE = "53100"
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether ``error`` says the database could not write for want of space."""
+    orig = getattr(error, "orig", None)
+    return (
+        getattr(orig, "sqlite_errorcode", None) == SQLITE_FULL
+        or getattr(orig, "sqlstate", None) == DISK_FULL_SQLSTATE
+    )
 
 
 class Outage:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from . import queries, search
 from .caching import reads_query
 from .content import clean_text, excerpt, is_valid_slug
-from .i18n import supported_languages
+from .i18n import as_utc, in_zone, supported_languages
 from .models import Translation
 from .social import statement_card
 from .urls import page_number
@@ -113,8 +113,8 @@ def about(lang: str | None) -> str:
 @bp.get("/archive", defaults={"lang": None})
 @bp.get("/<lang:lang>/archive")
 def archive(lang: str | None) -> str:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    local = [moment.astimezone(zone) for moment in queries.publication_times(lang)]
+    zone = current_app.config["TIMEZONE"]
+    local = [in_zone(moment, zone) for moment in queries.publication_times(lang)]
     months = [
         (year, month, len(list(group)))
         for (year, month), group in groupby(local, key=lambda m: (m.year, m.month))
@@ -135,9 +135,7 @@ def archive_month(lang: str | None, year: int, month: int) -> str:
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     start = datetime(year, month, 1, tzinfo=zone)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
-    translations = queries.month_entries(
-        lang, supported_languages(), start.astimezone(UTC), end.astimezone(UTC)
-    )
+    translations = queries.month_entries(lang, supported_languages(), as_utc(start), as_utc(end))
     return render_template(
         "archive_month.html",
         lang=lang,

@@ -28,6 +28,7 @@ from .content import (
     TextLimits,
     clean_text,
     is_valid_slug,
+    publishable,
     sanitise,
 )
 
@@ -65,16 +66,18 @@ class StatementFileError(ValueError):
 
 
 def parse_datetime(value: object) -> datetime | None:
-    """An ISO 8601 time with a zone, as UTC; None when ``value`` is not one."""
+    """An ISO 8601 time with a zone, as UTC; None when ``value`` is not one, or
+    lies outside the publication times the site accepts (years 1 to 9998)."""
     if not isinstance(value, str):
         return None
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            return None
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # 9999-12-31T23:00-05:00 is in year 10000
         return None
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(UTC)
+    return moment if publishable(moment) else None
 
 
 def format_datetime(moment: datetime) -> str:
@@ -203,7 +206,7 @@ def _parse_statement(
     if published is None:
         problems.append(
             f"{where}: published: {item.get('published')!r} is not a date and time "
-            'with a zone, such as "2021-07-13T00:00:00Z"'
+            'with a zone between the years 1 and 9998, such as "2021-07-13T00:00:00Z"'
         )
     if not isinstance(translations_in, dict) or not translations_in:
         problems.append(f"{where}: translations: must be an object with at least one language")
@@ -270,7 +273,10 @@ def _parse_translation(
     if fields.get("updated") is not None:
         updated = parse_datetime(fields["updated"])
         if updated is None:
-            problems.append(f"{field}.updated: {fields['updated']!r} is not a date and time")
+            problems.append(
+                f"{field}.updated: {fields['updated']!r} is not a date and time "
+                "with a zone between the years 1 and 9998"
+            )
     markdown = fields.get("markdown")
     if markdown is not None and not isinstance(markdown, str):
         problems.append(f"{field}.markdown: must be text or null")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -23,8 +26,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..content import TextLimits, clean_text, is_valid_slug
-from ..i18n import language_name
+from ..content import TextLimits, clean_text, is_valid_slug, publishable
+from ..i18n import as_utc, language_name
 from ..models import DRAFT, PUBLISHED
 
 
@@ -112,6 +115,18 @@ class StatementFormBase(FlaskForm):
     version = HiddenField()
 
     languages: Sequence[str] = ()
+
+    def published_utc(self) -> datetime | None:
+        """The publication time given, read in the site's time zone, in UTC."""
+        if self.published_at.data is None:
+            return None
+        zone = ZoneInfo(current_app.config["TIMEZONE"])
+        return as_utc(self.published_at.data.replace(tzinfo=zone))
+
+    def validate_published_at(self, field: DateTimeLocalField) -> None:
+        moment = self.published_utc()
+        if moment is not None and not publishable(moment):
+            raise ValidationError(_l("Give a date between the years 1 and 9998."))
 
     def translation_forms(self) -> dict[str, TranslationFormBase]:
         return {code: getattr(self, f"translation_{code}").form for code in self.languages}

@@ -24,8 +24,9 @@ from ..editing import (
     taken_slugs,
 )
 from ..extensions import db
-from ..i18n import supported_languages
-from ..models import DRAFT, Statement, Translation
+from ..i18n import in_zone, supported_languages
+from ..models import DRAFT, ID_MAX, Statement, Translation
+from ..outage import is_disk_full
 from ..urls import page_number
 from . import bp
 from .forms import ConfirmForm, StatementFormBase, statement_form_class
@@ -86,7 +87,9 @@ def _zone() -> ZoneInfo:
 
 def _fill(form: StatementFormBase, statement: Statement) -> None:
     """Put a stored statement into the form, times in the site's zone."""
-    form.published_at.data = statement.published_at.astimezone(_zone()).replace(tzinfo=None)
+    form.published_at.data = in_zone(
+        statement.published_at, current_app.config["TIMEZONE"]
+    ).replace(tzinfo=None)
     form.status.data = statement.status
     form.original_language.data = statement.original_language
     form.version.data = str(statement.version)
@@ -100,10 +103,10 @@ def _fill(form: StatementFormBase, statement: Statement) -> None:
 
 
 def _draft(form: StatementFormBase) -> StatementDraft:
-    published = form.published_at.data
+    published = form.published_utc()
     assert published is not None
     return StatementDraft(
-        published_at=published.replace(tzinfo=_zone()).astimezone(UTC),
+        published_at=published,
         status=form.status.data,
         original_language=form.original_language.data,
         translations={
@@ -171,10 +174,12 @@ def _edit(statement: Statement | None) -> str | Response | tuple[str, int]:
     except EditConflict:
         # The maintainer's text stays in the form: nothing is lost, nothing overwritten.
         return _editor(form, statement, conflict=True), 409
-    except OperationalError:
-        # The database is busy (a long import holds SQLite's lock) or away:
-        # keep the maintainer's text in the form and say so.
+    except OperationalError as error:
+        # The database is busy (a long import holds SQLite's lock), away, or
+        # its disk is full: keep the maintainer's text in the form and say which.
         db.session.rollback()
+        if is_disk_full(error):
+            return _editor(form, statement, disk_full=True), 503
         return _editor(form, statement, busy=True), 503
     except SlugTaken as taken:
         section = form.translation_forms()[taken.language]
@@ -189,12 +194,16 @@ def new() -> str | Response | tuple[str, int]:
     return _edit(None)
 
 
-@bp.route("/statements/<int:statement_id>/edit", methods=["GET", "POST"])
+# Ids past what the column holds are simply no statement: a 404, not a database error.
+STATEMENT_ID = f"<int(max={ID_MAX}):statement_id>"
+
+
+@bp.route(f"/statements/{STATEMENT_ID}/edit", methods=["GET", "POST"])
 def edit(statement_id: int) -> str | Response | tuple[str, int]:
     return _edit(db.get_or_404(Statement, statement_id))
 
 
-@bp.route("/statements/<int:statement_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/statements/{STATEMENT_ID}/delete", methods=["GET", "POST"])
 def delete(statement_id: int) -> str | Response:
     statement = db.get_or_404(Statement, statement_id)
     form = ConfirmForm()
