@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 PREFIXES = [
@@ -99,6 +99,8 @@ headers = st.fixed_dictionaries(
 def test_no_request_gets_a_server_error(
     app: Flask, path: str, query: str, request_headers: dict[str, str], method: str
 ) -> None:
+    # The test client reads "//x" as a host name, not a path: no request to send.
+    assume(not path.startswith("//"))
     client = app.test_client()
     response = client.open(path, method=method, query_string=query, headers=request_headers)
     assert response.status_code < 500, (method, path, query, request_headers, response.status_code)
