@@ -66,7 +66,10 @@ class EntryLanguage(BaseEntryExtension):  # type: ignore[misc]
     """Puts each entry's language and its translations' links into Atom.
 
     feedgen 1.0 drops rel, type and hreflang from entry links (its issue #135)
-    and has no xml:lang for entries, so both are written here.
+    and has no xml:lang for entries, so both are written here. The entry's
+    own page is its only rel="alternate"; its translations are rel="related"
+    with their hreflang: readers open an entry's last alternate link, which
+    sent the English entry to the Spanish page.
     """
 
     def __init__(self) -> None:
@@ -81,7 +84,7 @@ class EntryLanguage(BaseEntryExtension):  # type: ignore[misc]
             link.set("hreflang", self.language)
         for language, href in self.translations:
             etree.SubElement(
-                entry, "link", rel="alternate", type="text/html", hreflang=language, href=href
+                entry, "link", rel="related", type="text/html", hreflang=language, href=href
             )
         return entry
 
@@ -217,7 +220,8 @@ def build_json_feed(lang: str | None) -> tuple[bytes, datetime]:
         "description": description,
         "home_page_url": absolute_url("site.index", lang=lang),
         "feed_url": absolute_url("feeds.json_feed", lang=lang),
-        "icon": absolute_url("static", filename="share.png"),
+        # Square, 512 px, as JSON Feed asks (the share card is not square).
+        "icon": absolute_url("static", filename="icon-512.png"),
         "favicon": absolute_url("static", filename="icon.svg"),
         "authors": [author],
     }

@@ -6,12 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: Chromium for the browser tests (Playwright
-# never downloads a browser here), Java for the Nu HTML Checker, wrk for load.
+# never downloads a browser here), Java for the Nu HTML Checker, wrk for load,
+# newsboat as a second real feed reader.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v newsboat >/dev/null 2>&1 || missing+=(newsboat)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq

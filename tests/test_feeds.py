@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -117,14 +118,36 @@ def test_all_languages_atom_entries_link_their_translations(client: FlaskClient)
             "en",
         ): "http://localhost/en/statements/release-frank-garcia-hernandez-and-his-comrades",
         (
-            "alternate",
+            "related",
             "fr",
         ): "http://localhost/fr/statements/liberez-frank-garcia-hernandez-et-ses-camarades",
         (
-            "alternate",
+            "related",
             "es",
         ): "http://localhost/es/statements/liberar-a-frank-garcia-hernandez-y-a-sus-companeros",
     }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"{prefix}/feed.{kind}" for prefix in ("", "/en", "/fr", "/es") for kind in ("atom", "rss")],
+)
+def test_every_entry_opens_the_page_in_its_own_language(client: FlaskClient, path: str) -> None:
+    """feedparser's entry.link is what a reader opens: the entry's own translation."""
+    feed = read(client, path)
+    assert feed.entries
+    for entry in feed.entries:
+        language = entry.get("language") or entry.title_detail.get("language")
+        language = language or path.split("/")[1]
+        assert urlsplit(entry.link).path.startswith(f"/{language}/statements/"), (path, entry.link)
+        alternates = [link for link in entry.get("links", []) if link.rel == "alternate"]
+        assert len(alternates) <= 1, alternates
+
+
+def test_json_feed_items_link_their_own_language(client: FlaskClient) -> None:
+    for path in ("/feed.json", "/fr/feed.json"):
+        for item in json.loads(client.get(path).get_data())["items"]:
+            assert urlsplit(item["url"]).path.startswith(f"/{item['language']}/statements/")
 
 
 def test_entries_carry_the_statement_data(client: FlaskClient) -> None:
