@@ -10,6 +10,8 @@ no statements, filled with the demo content. Debug mode is never on here.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import logging
 import resource
 import sys
@@ -17,7 +19,7 @@ import time
 
 from flask_migrate import upgrade
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from waitress import serve
+from waitress.server import create_server
 
 from ist_flask import create_app, store
 from ist_flask.access_log import AccessLog
@@ -56,7 +58,11 @@ def prepare_database(load_demo: bool) -> None:
                 # Another process starting at the same time loaded it first.
                 db.session.rollback()
                 return
-            logging.getLogger("ist_flask").info("Loaded %d demo statements", count)
+            logging.getLogger("ist_flask").info(
+                "Loaded the demo content: %d statements in %d translations",
+                count,
+                store.count_translations(),
+            )
 
 
 def allow_open_files(connections: int) -> None:
@@ -96,21 +102,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main() -> None:
-    started = time.monotonic()
-    args = parse_arguments()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    if app.debug:
-        sys.exit("ist_flask: debug mode is never used under wsgi.py; unset FLASK_DEBUG/IST_DEBUG")
-    try:
-        prepare_database(load_demo=not args.no_demo)
-    except (OperationalError, InterfaceError) as error:
-        # Refused, or silent past IST_DATABASE_TIMEOUT: one line, no traceback.
-        reason = str(error.orig or error).strip().splitlines()[0]
-        sys.exit(
-            f"ist_flask cannot start: the database does not answer ({reason}); "
-            "check IST_SQLALCHEMY_DATABASE_URI and that the database server is running"
-        )
+def server_options(args: argparse.Namespace) -> dict[str, object]:
     options: dict[str, object] = {
         "host": args.host,
         "port": args.port,
@@ -125,7 +117,6 @@ def main() -> None:
         "max_request_body_size": app.config["MAX_CONTENT_LENGTH"],
         "ident": "ist_flask",
     }
-    allow_open_files(args.connection_limit)
     if args.trusted_proxy:
         options.update(
             trusted_proxy=args.trusted_proxy,
@@ -133,12 +124,45 @@ def main() -> None:
             trusted_proxy_count=1,
             clear_untrusted_proxy_headers=True,
         )
+    return options
+
+
+def main() -> None:
+    started = time.monotonic()
+    args = parse_arguments()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if app.debug:
+        sys.exit("ist_flask: debug mode is never used under wsgi.py; unset FLASK_DEBUG/IST_DEBUG")
+    allow_open_files(args.connection_limit)
     wsgi_app = app if args.no_access_log else AccessLog(app)
+    # Bound first, so that a busy port is said at once, before any migration;
+    # requests wait in the socket's queue until the database is ready.
+    try:
+        server = create_server(wsgi_app, **server_options(args))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            sys.exit(
+                f"ist_flask cannot start: {args.host}:{args.port} is already in use; "
+                "stop what listens there or choose another --port"
+            )
+        sys.exit(f"ist_flask cannot start: cannot listen on {args.host}:{args.port} ({error})")
+    try:
+        prepare_database(load_demo=not args.no_demo)
+    except (OperationalError, InterfaceError) as error:
+        # Refused, or silent past IST_DATABASE_TIMEOUT: one line, no traceback.
+        reason = str(error.orig or error).strip().splitlines()[0]
+        sys.exit(
+            f"ist_flask cannot start: the database does not answer ({reason}); "
+            "check IST_SQLALCHEMY_DATABASE_URI and that the database server is running"
+        )
     logging.getLogger("ist_flask").info(
-        "Serving on http://%s:%d (ready in %.2fs)", args.host, args.port, time.monotonic() - started
+        "Serving on http://%s:%s (ready in %.2fs)",
+        server.effective_host,  # type: ignore[union-attr]
+        server.effective_port,  # type: ignore[union-attr]
+        time.monotonic() - started,
     )
-    print(f"Serving on http://{args.host}:{args.port}", flush=True)
-    serve(wsgi_app, **options)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db, login_manager
 from .models import User
+from .schema import needs_current_schema
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when an address is unknown, so that a wrong address and a
@@ -118,6 +119,7 @@ def _read_password(from_stdin: bool) -> str:
 @users.command("create")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@needs_current_schema
 def create_command(email: str, password_stdin: bool) -> None:
     """Create an account for EMAIL."""
     try:
@@ -128,6 +130,7 @@ def create_command(email: str, password_stdin: bool) -> None:
 
 
 @users.command("list")
+@needs_current_schema
 def list_command() -> None:
     """List the accounts."""
     accounts = db.session.execute(select(User).order_by(User.email)).scalars().all()
@@ -140,6 +143,7 @@ def list_command() -> None:
 @users.command("set-password")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@needs_current_schema
 def set_password_command(email: str, password_stdin: bool) -> None:
     """Give EMAIL a new password."""
     try:
@@ -151,6 +155,7 @@ def set_password_command(email: str, password_stdin: bool) -> None:
 
 @users.command("sign-out-everywhere")
 @click.argument("email")
+@needs_current_schema
 def sign_out_everywhere_command(email: str) -> None:
     """End every session of EMAIL, in every browser."""
     user = find_user(email)
@@ -163,6 +168,7 @@ def sign_out_everywhere_command(email: str) -> None:
 @users.command("delete")
 @click.argument("email")
 @click.confirmation_option(prompt="Delete this account?")
+@needs_current_schema
 def delete_command(email: str) -> None:
     """Delete the account of EMAIL."""
     try:
