@@ -11,6 +11,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, MetaData, event, text
 from sqlalchemy.orm import DeclarativeBase
 
+from .stemming import fold, stemmed_text
+
 
 class Base(DeclarativeBase):
     # Named constraints let later migrations alter them on SQLite and PostgreSQL alike.
@@ -39,12 +41,20 @@ def without_statement_timeout() -> None:
         db.session.execute(text("SET LOCAL statement_timeout = 0"))
 
 
+def _fold_or_none(text: str | None) -> str | None:
+    return fold(text) if text is not None else None
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     """Every SQLite connection enforces foreign keys, waits on a lock instead of
     failing at once, and uses WAL so readers don't block the writer."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
+    # The search index's triggers stem text in Python (migration 0008), and
+    # the editor folds titles for its search: every connection must know how.
+    dbapi_connection.create_function("ist_stems", 2, stemmed_text, deterministic=True)
+    dbapi_connection.create_function("ist_fold", 1, _fold_or_none, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")

@@ -8,10 +8,11 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from .extensions import db
 from .models import PUBLISHED, SlugRedirect, Statement, Translation
+from .stemming import fold
 
 # Bound parameters per IN list: SQLite allows 32,766, PostgreSQL 65,535.
 LOOKUP_CHUNK = 500
@@ -100,6 +101,14 @@ def publication_times(language: str | None) -> list[datetime]:
     if language is not None:
         query = query.where(Statement.translations.any(Translation.language == language))
     return list(db.session.execute(query).scalars())
+
+
+def publication_span() -> tuple[datetime, datetime] | None:
+    """When the first and the last visible statement came out; None before any did."""
+    first, last = db.session.execute(
+        select(func.min(Statement.published_at), func.max(Statement.published_at)).where(visible())
+    ).one()
+    return (first, last) if first is not None and last is not None else None
 
 
 def translation_by_slug(language: str, slug: str) -> Translation | None:
@@ -195,3 +204,30 @@ def newest_update_by_language() -> dict[str, datetime]:
         .group_by(Translation.language)
     )
     return {language: updated for language, updated in db.session.execute(query)}
+
+
+def _title_contains(words: str) -> ColumnElement[bool]:
+    """Whether a translation's title holds ``words``, whatever their case and
+    accents ("garcia" finds "García"), as the public search does."""
+    escaped = fold(words).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    if db.engine.dialect.name == "postgresql":
+        folded = func.lower(func.unaccent(Translation.title))
+    else:
+        folded = func.ist_fold(Translation.title)  # registered on every connection
+    return folded.like(pattern, escape="\\")
+
+
+def editor_listing(search: str, page: int, per_page: int) -> tuple[list[Statement], int]:
+    """The editor's list: every statement (drafts and scheduled ones too),
+    newest first, with a title holding ``search`` when given, and the total."""
+    query = select(Statement).options(selectinload(Statement.translations))
+    if search:
+        query = query.where(Statement.translations.any(_title_contains(search)))
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    statements = db.session.execute(
+        query.order_by(Statement.published_at.desc(), Statement.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).scalars()
+    return list(statements), total

@@ -132,6 +132,14 @@ def archive(lang: str | None) -> str:
 def archive_month(lang: str | None, year: int, month: int) -> str:
     if not (1 <= year <= 9998 and 1 <= month <= 12):
         abort(404)
+    # Months between the first and the last statement exist, empty or not;
+    # the others are no page at all, not an endless calendar of empty ones.
+    span = queries.publication_span()
+    if span is None:
+        abort(404)
+    first, last = (in_zone(moment, current_app.config["TIMEZONE"]) for moment in span)
+    if not (first.year, first.month) <= (year, month) <= (last.year, last.month):
+        abort(404)
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     start = datetime(year, month, 1, tzinfo=zone)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
@@ -154,7 +162,7 @@ def search_page(lang: str | None) -> str:
     terms = search.search_terms(query)
     page = page_number()
     per_page = current_app.config["ENTRIES_PER_PAGE"]
-    hits, total = search.search(terms, lang, page, per_page)
+    hits, total = search.search(terms, lang, supported_languages(), page, per_page)
     if page > 1 and not hits:
         abort(404)
     return render_template(

@@ -42,7 +42,7 @@ def run_migrations_online() -> None:
     def include_object(object_, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
         # The search index lives outside the models: FTS5 tables on SQLite, a
         # generated tsvector column and its index on PostgreSQL (migration 0004).
-        if type_ == "table" and name.startswith("translations_fts"):
+        if type_ == "table" and name.startswith(("translations_fts", "translations_search")):
             return False
         return name not in ("search_vector", "ix_translations_search_vector")
 

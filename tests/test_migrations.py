@@ -10,10 +10,12 @@ from ist_flask.extensions import db
 
 
 def tables(app: Flask) -> set[str]:
-    """The site's tables; SQLite's FTS5 index tables (translations_fts*) aside."""
+    """The site's tables; SQLite's FTS5 index tables aside."""
     with app.app_context():
         names = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
-    return {name for name in names if not name.startswith("translations_fts")}
+    return {
+        name for name in names if not name.startswith(("translations_fts", "translations_search"))
+    }
 
 
 def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
