@@ -100,6 +100,11 @@ class ContentVersion:
             self._key, self._read_at = key, time.monotonic()
         return key
 
+    def forget(self) -> None:
+        """Read the version again at the next request: this process changed it."""
+        with self._lock:
+            self._key = None
+
 
 # What a 304 repeats of the full answer (RFC 9110, section 15.4.5).
 NOT_MODIFIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary", "Expires")
@@ -205,6 +210,12 @@ class Caches:
 
 def _caches() -> Caches:
     return current_app.extensions["ist_caches"]
+
+
+def content_changed() -> None:
+    """Call after this process changed statements: its own next request sees
+    the change at once (other processes within CONTENT_VERSION_MAX_AGE)."""
+    _caches().version.forget()
 
 
 def _cacheable() -> bool:

@@ -9,16 +9,18 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
-from . import store
+from . import statement_import, store
 from .content import TextLimits
 from .extensions import db
 from .i18n import is_supported, supported_languages
 from .models import Statement, Translation
 from .outage import is_disk_full
+from .schema import needs_current_schema
 from .statement_export import write_statement_file
 from .statement_file import StatementFileError
 
@@ -46,6 +48,7 @@ def _refusal(error: DBAPIError) -> str:
 
 @statements.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@needs_current_schema
 def import_command(file: Path) -> None:
     """Add the statements in FILE (JSON). Nothing is written unless the whole file is good."""
     with ExitStack() as stack:
@@ -56,7 +59,7 @@ def import_command(file: Path) -> None:
             bar.append(stack.enter_context(click.progressbar(length=count, label="Importing")))
 
         try:
-            added = store.import_statement_file(
+            added = statement_import.import_statement_file(
                 lambda: file.open("rb"),
                 supported_languages(),
                 progress=lambda done: bar[0].update(done),
@@ -72,11 +75,19 @@ def import_command(file: Path) -> None:
             # One line, not the driver's message with a batch of parameters.
             db.session.rollback()
             raise click.ClickException(f"{file} was not imported: {_refusal(error)}") from None
-    click.echo(f"Imported {added} statements from {file}.")
+    click.echo(
+        ngettext(
+            "Imported %(num)d statement from %(file)s.",
+            "Imported %(num)d statements from %(file)s.",
+            added,
+            file=str(file),
+        )
+    )
 
 
 @statements.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@needs_current_schema
 def export_command(file: Path) -> None:
     """Write every statement to FILE (JSON), in the format that import reads."""
     total = store.count_statements()
@@ -90,11 +101,19 @@ def export_command(file: Path) -> None:
             written = write_statement_file(records, out)
     except OSError as error:
         raise click.ClickException(f"cannot write {file}: {error.strerror or error}") from None
-    click.echo(f"Exported {written} statements to {file}.")
+    click.echo(
+        ngettext(
+            "Exported %(num)d statement to %(file)s.",
+            "Exported %(num)d statements to %(file)s.",
+            written,
+            file=str(file),
+        )
+    )
 
 
 @statements.command("outdated")
 @click.argument("language", required=False)
+@needs_current_schema
 def outdated_command(language: str | None) -> None:
     """List translations whose original was edited after them (in LANGUAGE, or all)."""
     _check_language(language)
@@ -116,6 +135,7 @@ def outdated_command(language: str | None) -> None:
 
 @statements.command("missing")
 @click.argument("language")
+@needs_current_schema
 def missing_command(language: str) -> None:
     """List the statements that have no translation in LANGUAGE."""
     _check_language(language)

@@ -161,9 +161,29 @@ def excerpt(body_html: str, summary: str | None = None) -> str:
     return " ".join(words[:EXCERPT_WORDS]) + ELLIPSIS
 
 
-def make_slug(title: str) -> str:
-    """A URL slug for ``title``, transliterated to ASCII ("Libérez" -> "liberez")."""
-    return slugify(title, max_length=120, word_boundary=True) or "statement"
+# An apostrophe joins the parts of a word: "women's" is "womens", not "women-s".
+_APOSTROPHES = [["'", ""], ["’", ""], ["ʼ", ""]]
+
+
+# Search engines show about this many characters of a page's description.
+DESCRIPTION_LENGTH = 160
+
+
+def short_description(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """``text`` in at most ``limit`` characters, cut at a word, with "…" when cut:
+    for meta, OpenGraph and Twitter descriptions."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–—")
+    return cut + "…"
+
+
+def make_slug(title: str, max_length: int = DEFAULT_LIMITS.slug) -> str:
+    """A URL slug for ``title`` of at most ``max_length`` characters (IST_SLUG_MAX_LENGTH),
+    transliterated to ASCII ("Libérez" -> "liberez"), cut at a word."""
+    slug = slugify(title, max_length=max_length, word_boundary=True, replacements=_APOSTROPHES)
+    return slug or "statement"[:max_length]
 
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -20,7 +20,8 @@ from .models import SlugRedirect, Statement, Translation
 
 @dataclass(frozen=True)
 class TranslationDraft:
-    """What the editor says about one language; an empty slug means "from the title"."""
+    """What the editor says about one language; the slug is already made
+    from the title when the maintainer left it empty."""
 
     title: str
     slug: str
@@ -40,30 +41,67 @@ class EditConflict(RuntimeError):
     """The statement changed since the editor loaded it."""
 
 
-class SlugTaken(ValueError):
-    """A slug another statement uses in that language."""
+@dataclass(frozen=True)
+class SlugClash:
+    """Another statement's claim on a slug: its address now, or an old
+    address of it that still leads there (``old``)."""
 
-    def __init__(self, language: str, slug: str) -> None:
+    title: str
+    old: bool
+
+
+class SlugTaken(ValueError):
+    """A slug another statement uses, or used, in that language."""
+
+    def __init__(self, language: str, slug: str, clash: SlugClash | None = None) -> None:
         super().__init__(f"{language}/{slug}")
         self.language = language
         self.slug = slug
+        self.clash = clash
 
 
-def slug_for(draft: TranslationDraft) -> str:
-    return draft.slug.strip() or make_slug(draft.title)
-
-
-def taken_slugs(drafts: Mapping[str, TranslationDraft], statement_id: int | None) -> set[str]:
-    """The languages whose wanted slug belongs to another statement."""
-    taken = set()
-    for language, draft in drafts.items():
-        query = select(Translation.statement_id).where(
-            Translation.language == language, Translation.slug == slug_for(draft)
+def slug_clash(language: str, slug: str, statement_id: int | None) -> SlugClash | None:
+    """Another statement's claim on ``slug`` in ``language``, if there is one."""
+    current = db.session.execute(
+        select(Translation.statement_id, Translation.title).where(
+            Translation.language == language, Translation.slug == slug
         )
-        owner = db.session.execute(query).scalar_one_or_none()
-        if owner is not None and owner != statement_id:
-            taken.add(language)
-    return taken
+    ).first()
+    if current is not None:
+        return SlugClash(current.title, old=False) if current.statement_id != statement_id else None
+    former = db.session.execute(
+        select(Translation.statement_id, Translation.title)
+        .join(SlugRedirect, SlugRedirect.translation_id == Translation.id)
+        .where(SlugRedirect.language == language, SlugRedirect.slug == slug)
+    ).first()
+    if former is not None and former.statement_id != statement_id:
+        return SlugClash(former.title, old=True)
+    return None
+
+
+def slug_clashes(
+    drafts: Mapping[str, TranslationDraft], statement_id: int | None
+) -> dict[str, SlugClash]:
+    """By language, the wanted slugs that belong to another statement, as its
+    address or as an old address that still leads to it."""
+    clashes = {}
+    for language, draft in drafts.items():
+        clash = slug_clash(language, draft.slug, statement_id)
+        if clash is not None:
+            clashes[language] = clash
+    return clashes
+
+
+def free_slug(language: str, title: str, statement_id: int | None, max_length: int) -> str:
+    """The slug made from ``title``, numbered ("-2", "-3"…) past the slugs other
+    statements have or had, as the import numbers them."""
+    base = make_slug(title, max_length)
+    candidate, number = base, 2
+    while slug_clash(language, candidate, statement_id) is not None:
+        suffix = f"-{number}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+        number += 1
+    return candidate
 
 
 def save_statement(
@@ -107,9 +145,11 @@ def save_statement(
         # Another statement took a slug between the form's check and this save.
         db.session.rollback()
         statement_id = statement.id if statement in db.session else None
-        taken = taken_slugs(draft.translations, statement_id) or set(draft.translations)
-        language = sorted(taken)[0]
-        raise SlugTaken(language, slug_for(draft.translations[language])) from None
+        clashes = slug_clashes(draft.translations, statement_id)
+        language = sorted(clashes or draft.translations)[0]
+        raise SlugTaken(
+            language, draft.translations[language].slug, clashes.get(language)
+        ) from None
     return statement
 
 
@@ -120,13 +160,17 @@ def _apply(
     wanted: TranslationDraft,
     now: datetime,
 ) -> None:
-    slug = slug_for(wanted)
+    slug = wanted.slug
     body = render_markdown(wanted.markdown)
     summary = wanted.summary.strip() or None
-    # A slug given back by a renamed translation is free again: drop its redirect.
-    db.session.execute(
-        delete(SlugRedirect).where(SlugRedirect.language == language, SlugRedirect.slug == slug)
-    )
+    if translation is not None:
+        # A translation taking back one of its own old slugs: that redirect
+        # goes. Another statement's old slug is refused before (slug_clashes).
+        db.session.execute(
+            delete(SlugRedirect).where(
+                SlugRedirect.translation_id == translation.id, SlugRedirect.slug == slug
+            )
+        )
     if translation is None:
         statement.translations.append(
             Translation(
@@ -141,9 +185,10 @@ def _apply(
             )
         )
         return
+    # Only a change of the words moves the updated time, which feeds and the
+    # out-of-date check read: a new slug changes no one's translation.
     changed = (
         translation.title != wanted.title.strip()
-        or translation.slug != slug
         or translation.summary != summary
         or translation.body != body
     )

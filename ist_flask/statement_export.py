@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from .statement_file import StatementRecord, format_datetime
+from .statement_file import StatementRecord, TranslationRecord, format_datetime
 
 
 def _as_json(record: StatementRecord) -> dict[str, Any]:
@@ -17,18 +17,23 @@ def _as_json(record: StatementRecord) -> dict[str, Any]:
         "published": format_datetime(record.published),
         "original": record.original,
         "status": record.status,
-        "translations": {
-            t.language: {
-                "title": t.title,
-                "slug": t.slug,
-                "summary": t.summary,
-                "body": t.body,
-                "markdown": t.markdown,
-                "updated": format_datetime(t.updated) if t.updated else None,
-            }
-            for t in record.translations
-        },
+        "translations": {t.language: _translation_json(t) for t in record.translations},
     }
+
+
+def _translation_json(translation: TranslationRecord) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "title": translation.title,
+        "slug": translation.slug,
+        "summary": translation.summary,
+        "body": translation.body,
+        "markdown": translation.markdown,
+        "updated": format_datetime(translation.updated) if translation.updated else None,
+    }
+    if translation.old_slugs:
+        # Their addresses keep leading here after a move to another site.
+        fields["old_slugs"] = list(translation.old_slugs)
+    return fields
 
 
 def write_statement_file(records: Iterable[StatementRecord], out: TextIO) -> int:

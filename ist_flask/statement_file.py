@@ -44,6 +44,8 @@ class TranslationRecord:
     body: str
     updated: datetime | None
     markdown: str | None = None
+    # Slugs it had before, whose addresses still lead to it (301), oldest first.
+    old_slugs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class StatementFileError(ValueError):
         self.problems = list(problems)
         shown = self.problems[:MAX_REPORTED_PROBLEMS]
         more = len(self.problems) - len(shown)
-        lines = shown + ([f"... and {more} more problems"] if more > 0 else [])
+        lines = shown + ([f"... and {more} more problem{'s' if more > 1 else ''}"] if more else [])
         super().__init__("\n".join(lines))
 
 
@@ -115,18 +117,20 @@ def _json_problem(error: Exception) -> str:
 
 @dataclass(frozen=True)
 class CheckedFile:
-    """What a full check of a file leaves for writing it: its size and its slugs."""
+    """What a full read of a file found: its size, its problems, and every
+    (language, slug) it gives, current or old, with the field that gives it:
+    'statement 3 ("Title"): translations.fr.slug'."""
 
     count: int
-    # Every (language, slug) the file gives, with where it stands: 'statement 3 ("Title")'.
+    problems: list[str]
     slugs: dict[tuple[str, str], str]
 
 
-def check_statement_file(
+def inspect_statement_file(
     stream: BinaryIO, languages: Sequence[str], limits: TextLimits = DEFAULT_LIMITS
 ) -> CheckedFile:
-    """Read the whole file once and report every problem in it, or raise
-    StatementFileError; slugs given twice for one language are refused."""
+    """Read the whole file once and find every problem in it; a slug given
+    twice for one language (as a slug or an old slug) is one."""
     problems: list[str] = []
     slugs: dict[tuple[str, str], str] = {}
     count = 0
@@ -136,19 +140,26 @@ def check_statement_file(
         if record is None:
             continue
         for translation in record.translations:
-            if translation.slug is None:
-                continue
-            key = (translation.language, translation.slug)
-            if key in slugs:
-                problems.append(
-                    f"{_where(number, record)}: translations.{translation.language}.slug: "
-                    f'"{translation.slug}" is also used by {slugs[key]}'
-                )
-            else:
-                slugs[key] = _where(number, record)
-    if problems:
-        raise StatementFileError(problems)
-    return CheckedFile(count, slugs)
+            field = f"{_where(number, record)}: translations.{translation.language}"
+            given = [("slug", translation.slug)] if translation.slug else []
+            given += [("old_slugs", old) for old in translation.old_slugs]
+            for name, slug in given:
+                key = (translation.language, slug)
+                if key in slugs:
+                    problems.append(f'{field}.{name}: "{slug}" is also used by {slugs[key]}')
+                else:
+                    slugs[key] = f"{field}.{name}"
+    return CheckedFile(count, problems, slugs)
+
+
+def check_statement_file(
+    stream: BinaryIO, languages: Sequence[str], limits: TextLimits = DEFAULT_LIMITS
+) -> CheckedFile:
+    """inspect_statement_file, raising StatementFileError when it finds a problem."""
+    checked = inspect_statement_file(stream, languages, limits)
+    if checked.problems:
+        raise StatementFileError(checked.problems)
+    return checked
 
 
 def read_statement_file(
@@ -280,6 +291,19 @@ def _parse_translation(
     markdown = fields.get("markdown")
     if markdown is not None and not isinstance(markdown, str):
         problems.append(f"{field}.markdown: must be text or null")
+    old_slugs = fields.get("old_slugs", [])
+    if not isinstance(old_slugs, list) or not all(
+        isinstance(old, str) and is_valid_slug(old.strip()) and len(old.strip()) <= limits.slug
+        for old in old_slugs
+    ):
+        problems.append(
+            f"{field}.old_slugs: must be a list of slugs (lower-case letters and digits "
+            "joined by hyphens)"
+        )
+        old_slugs = []
+    old_slugs = [old.strip() for old in old_slugs]
+    if len(set(old_slugs)) != len(old_slugs) or (slug is not None and slug in old_slugs):
+        problems.append(f"{field}.old_slugs: a slug is given twice")
     for name, value, limit, setting in (
         ("title", title, limits.title, "IST_TITLE_MAX_LENGTH"),
         ("slug", slug, limits.slug, "IST_SLUG_MAX_LENGTH"),
@@ -303,4 +327,5 @@ def _parse_translation(
         body=sanitise(body) if clean else body,
         updated=updated,
         markdown=markdown,
+        old_slugs=tuple(old_slugs),
     )

@@ -9,7 +9,8 @@ from typing import Any
 
 from flask import Flask
 
-from ist_flask import store
+from ist_flask import statement_import
+from ist_flask.content import TextLimits
 from ist_flask.i18n import supported_languages
 
 
@@ -27,7 +28,11 @@ def add(app: Flask, *statements: dict[str, Any]) -> None:
     """Import ``statements`` as `flask statements import` would."""
     data = json.dumps({"statements": list(statements)}).encode("utf-8")
     with app.app_context():
-        store.import_statement_file(lambda: io.BytesIO(data), supported_languages())
+        statement_import.import_statement_file(
+            lambda: io.BytesIO(data),
+            supported_languages(),
+            limits=TextLimits.from_config(app.config),
+        )
 
 
 def numbered(count: int, start: datetime | None = None, language: str = "en") -> list[dict]:

@@ -16,7 +16,7 @@ from flask.testing import FlaskCliRunner
 from servers import ROOT, site_environment
 from sqlalchemy import func, select
 
-from ist_flask import store
+from ist_flask import statement_import
 from ist_flask.extensions import db
 from ist_flask.i18n import supported_languages
 from ist_flask.models import Statement, Translation
@@ -119,7 +119,7 @@ def test_a_file_that_breaks_after_its_check_writes_nothing(app: Flask, tmp_path:
     broken.write_text(json.dumps(document), encoding="utf-8")
     opener = Opener(good, broken)
     with app.app_context(), pytest.raises(StatementFileError, match="statement 2201"):
-        store.import_statement_file(opener, supported_languages())
+        statement_import.import_statement_file(opener, supported_languages())
     assert count_statements(app) == 2
     assert all(stream.closed for stream in opener.opened) and len(opener.opened) == 2
 
@@ -138,8 +138,8 @@ def test_an_import_stopped_midway_writes_nothing_and_closes_its_file(
         raise KeyboardInterrupt
 
     with app.app_context(), pytest.raises(KeyboardInterrupt):
-        store.import_statement_file(opener, supported_languages(), progress=interrupt)
-    assert written == [store.BATCH_SIZE]
+        statement_import.import_statement_file(opener, supported_languages(), progress=interrupt)
+    assert written == [statement_import.BATCH_SIZE]
     assert count_statements(app) == 2
     assert all(stream.closed for stream in opener.opened)
 

@@ -19,7 +19,23 @@ def test_a_statement_shows_title_date_and_full_text(client: FlaskClient) -> None
     assert article.cssselect("time")[0].get("datetime") == "2021-07-13"
     body = fold(article.cssselect(".statement-body")[0].text_content())
     assert body.startswith("Depuis des années")
-    assert body.endswith("Nous appelons à la libération inconditionnelle de Frank ...")
+    assert "Nous appelons à la libération inconditionnelle de Frank ..." in body
+    # The demo holds only what the original front page showed, and says so.
+    assert body.endswith(
+        "Contenu de démonstration : voici le début de la déclaration, tel que le montrait "
+        "la page d’accueil d’origine de l’IST, qui en est aussi le résumé. Le texte complet "
+        "ne fait pas partie de la démonstration."
+    )
+
+
+def test_every_demo_statement_says_it_is_an_excerpt(client: FlaskClient) -> None:
+    for path in (
+        "/en/statements/release-frank-garcia-hernandez-and-his-comrades",
+        "/es/statements/liberar-a-frank-garcia-hernandez-y-a-sus-companeros",
+        "/en/statements/joint-statement-by-revolutionary-socialists-in-turkey-and-russia-on-the-situation-in-karabakh",
+    ):
+        body = fold(parse(client.get(path)).cssselect(".statement-body em")[-1].text_content())
+        assert body.startswith(("Demo content:", "Contenido de demostración:")), path
 
 
 def test_the_text_is_marked_with_its_language(client: FlaskClient) -> None:

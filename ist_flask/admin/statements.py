@@ -7,25 +7,27 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from .. import queries
+from .. import search as search_module
+from ..caching import content_changed
 from ..content import TextLimits, render_markdown
 from ..editing import (
     EditConflict,
+    SlugClash,
     SlugTaken,
     StatementDraft,
     TranslationDraft,
     delete_statement,
+    free_slug,
     save_statement,
-    slug_for,
-    taken_slugs,
+    slug_clashes,
 )
 from ..extensions import db
 from ..i18n import in_zone, supported_languages
-from ..models import DRAFT, ID_MAX, Statement, Translation
+from ..models import DRAFT, ID_MAX, Statement
 from ..outage import is_disk_full
 from ..urls import page_number
 from . import bp
@@ -52,24 +54,12 @@ def statement_state(statement: Statement) -> str:
 
 @bp.get("/")
 def index() -> str:
-    search = request.args.get("q", "").strip()[:200]
+    search = request.args.get("q", "").strip()[: search_module.MAX_QUERY_LENGTH]
     page = page_number()
-    query = select(Statement).options(selectinload(Statement.translations))
-    if search:
-        # Case is folded for ASCII on SQLite and for all letters on PostgreSQL.
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            Statement.translations.any(Translation.title.ilike(pattern, escape="\\"))
-        )
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    statements = db.session.execute(
-        query.order_by(Statement.published_at.desc(), Statement.id.desc())
-        .limit(STATEMENTS_PER_PAGE)
-        .offset((page - 1) * STATEMENTS_PER_PAGE)
-    ).scalars()
+    statements, total = queries.editor_listing(search, page, STATEMENTS_PER_PAGE)
     return render_template(
         "admin/statements.html",
-        statements=list(statements),
+        statements=statements,
         languages=supported_languages(),
         search=search,
         total=total,
@@ -102,7 +92,19 @@ def _fill(form: StatementFormBase, statement: Statement) -> None:
             section.body.data = translation.body_source or translation.body
 
 
-def _draft(form: StatementFormBase) -> StatementDraft:
+def _clash_message(clash: SlugClash | None) -> str:
+    if clash is not None and clash.old:
+        return gettext(
+            "This address used to belong to “%(title)s” and still leads there: "
+            "choose another slug.",
+            title=clash.title,
+        )
+    return gettext("Another statement uses this address: choose another slug.")
+
+
+def _draft(
+    form: StatementFormBase, limits: TextLimits, statement: Statement | None
+) -> StatementDraft:
     published = form.published_utc()
     assert published is not None
     return StatementDraft(
@@ -112,7 +114,13 @@ def _draft(form: StatementFormBase) -> StatementDraft:
         translations={
             language: TranslationDraft(
                 title=section.title.data or "",
-                slug=(section.slug.data or "").strip(),
+                slug=(section.slug.data or "").strip()
+                or free_slug(
+                    language,
+                    section.title.data or "",
+                    statement.id if statement else None,
+                    limits.slug,
+                ),
                 summary=section.summary.data or "",
                 markdown=section.body.data or "",
             )
@@ -123,6 +131,10 @@ def _draft(form: StatementFormBase) -> StatementDraft:
 
 
 def _editor(form: StatementFormBase, statement: Statement | None, **extra: object) -> str:
+    # The time is read and shown in the site's zone: say which.
+    form.published_at.description = gettext(
+        "In the %(zone)s time zone.", zone=current_app.config["TIMEZONE"]
+    )
     return render_template(
         "admin/edit.html",
         form=form,
@@ -147,13 +159,11 @@ def _edit(statement: Statement | None) -> str | Response | tuple[str, int]:
 
     if not form.validate_on_submit():
         return _editor(form, statement), 422
-    draft = _draft(form)
-    for language in taken_slugs(draft.translations, statement.id if statement else None):
+    draft = _draft(form, limits, statement)
+    clashes = slug_clashes(draft.translations, statement.id if statement else None)
+    for language, clash in clashes.items():
         section = form.translation_forms()[language]
-        section.slug.errors = [
-            *section.slug.errors,
-            gettext("Another statement uses this address: choose another slug."),
-        ]
+        section.slug.errors = [*section.slug.errors, _clash_message(clash)]
     if any(section.slug.errors for section in form.translation_forms().values()):
         return _editor(form, statement), 422
 
@@ -161,7 +171,7 @@ def _edit(statement: Statement | None) -> str | Response | tuple[str, int]:
         previews = {
             language: {
                 "title": wanted.title,
-                "slug": slug_for(wanted),
+                "slug": wanted.slug,
                 "body": render_markdown(wanted.markdown),
             }
             for language, wanted in draft.translations.items()
@@ -183,8 +193,9 @@ def _edit(statement: Statement | None) -> str | Response | tuple[str, int]:
         return _editor(form, statement, busy=True), 503
     except SlugTaken as taken:
         section = form.translation_forms()[taken.language]
-        section.slug.errors = [gettext("Another statement uses this address: choose another slug.")]
+        section.slug.errors = [_clash_message(taken.clash)]
         return _editor(form, statement), 422
+    content_changed()
     flash(gettext("Saved."))
     return redirect(url_for("admin.edit", statement_id=saved.id))
 
@@ -209,6 +220,7 @@ def delete(statement_id: int) -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         delete_statement(statement)
+        content_changed()
         flash(gettext("The statement was deleted."))
         return redirect(url_for("admin.index"))
     return render_template(

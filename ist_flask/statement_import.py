@@ -1,0 +1,213 @@
+"""Importing the statement file into the database, all or nothing.
+
+The file is read whole first, and every problem reported at once: those in
+the file and its slugs that the database already gives to another statement,
+as its address or as an old address that still leads to it. Only then is it
+written, in batches inside one transaction, so a file of 100,000 statements
+goes in quickly and a bad one leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, BinaryIO
+
+from sqlalchemy import insert, select
+
+from .content import DEFAULT_LIMITS, TextLimits, make_slug, plain_text
+from .extensions import db, without_statement_timeout
+from .models import SlugRedirect, Statement, Translation
+from .queries import LOOKUP_CHUNK
+from .statement_file import (
+    StatementFileError,
+    StatementRecord,
+    inspect_statement_file,
+    read_statement_file,
+)
+
+BATCH_SIZE = 1000
+
+Progress = Callable[[int], None]
+SlugKey = tuple[str, str]  # (language, slug)
+
+
+@dataclass(frozen=True)
+class SlugOwner:
+    """The statement that has a slug: as its address now, or as an old one (``old``)."""
+
+    title: str
+    old: bool
+
+    def describe(self, slug: str) -> str:
+        if self.old:
+            return (
+                f'"{slug}" is an old address of another statement ("{self.title}"), '
+                "which it still leads to"
+            )
+        return f'"{slug}" is already used by another statement ("{self.title}")'
+
+
+def import_statement_file(
+    open_file: Callable[[], BinaryIO],
+    languages: Sequence[str],
+    progress: Progress | None = None,
+    on_checked: Callable[[int], None] | None = None,
+    limits: TextLimits = DEFAULT_LIMITS,
+) -> int:
+    """Import the file that ``open_file`` opens (it is read twice), all or nothing.
+
+    Every problem is reported at once in StatementFileError before anything
+    is written: those of the file, and each slug or old slug that the
+    database gives to another statement. A slug made from a title that is
+    taken gets a number ("-2") instead.
+    """
+    without_statement_timeout()
+    with open_file() as stream:
+        checked = inspect_statement_file(stream, languages, limits)
+    owners = slug_owners(checked.slugs)
+    problems = checked.problems + [
+        f"{checked.slugs[key]}: {owner.describe(key[1])}" for key, owner in sorted(owners.items())
+    ]
+    if problems:
+        raise StatementFileError(problems)
+    if on_checked is not None:
+        on_checked(checked.count)
+    slugs = SlugAllocator(set(checked.slugs), limits.slug)
+    with open_file() as stream:
+        records = read_statement_file(stream, languages, limits)
+        try:
+            while batch := list(islice(records, BATCH_SIZE)):
+                _write_batch(batch, slugs)
+                if progress is not None:
+                    progress(len(batch))
+        except BaseException:
+            db.session.rollback()
+            raise
+    db.session.commit()
+    return checked.count
+
+
+def _write_batch(batch: Sequence[StatementRecord], slugs: SlugAllocator) -> None:
+    """Insert one batch with multi-row INSERTs: statements, translations, old slugs."""
+    ids = db.session.scalars(
+        insert(Statement).returning(Statement.id, sort_by_parameter_order=True),
+        [
+            {
+                "published_at": record.published,
+                "original_language": record.original,
+                "status": record.status,
+                "version": 1,
+            }
+            for record in batch
+        ],
+    ).all()
+    slugs.learn_taken(
+        [(t.language, slugs.made(t.title)) for r in batch for t in r.translations if not t.slug]
+    )
+    rows: list[dict[str, Any]] = []
+    old_slugs: list[tuple[str, ...]] = []
+    for statement_id, record in zip(ids, batch, strict=True):
+        for t in record.translations:
+            rows.append(
+                {
+                    "statement_id": statement_id,
+                    "language": t.language,
+                    "title": t.title,
+                    "slug": slugs.claim(t.language, t.slug, t.title),
+                    "summary": t.summary,
+                    "body": t.body,
+                    "body_source": t.markdown,
+                    "search_text": plain_text(t.body),
+                    "updated_at": t.updated or record.published,
+                }
+            )
+            old_slugs.append(t.old_slugs)
+    # The table's INSERT, not the ORM's: the ORM starts a new executemany
+    # whenever the set of None columns changes from one row to the next.
+    table = Translation.__table__
+    if not any(old_slugs):
+        db.session.execute(insert(table), rows)
+        return
+    translation_ids = db.session.scalars(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    ).all()
+    db.session.execute(
+        insert(SlugRedirect.__table__),
+        [
+            {"language": row["language"], "slug": old, "translation_id": translation_id}
+            for translation_id, row, olds in zip(translation_ids, rows, old_slugs, strict=True)
+            for old in olds
+        ],
+    )
+
+
+def slug_owners(keys: Iterable[SlugKey]) -> dict[SlugKey, SlugOwner]:
+    """Which of ``keys`` the database gives to a statement, and how."""
+    by_language: dict[str, list[str]] = {}
+    for language, slug in keys:
+        by_language.setdefault(language, []).append(slug)
+    owners: dict[SlugKey, SlugOwner] = {}
+    for language, slugs in by_language.items():
+        pending = iter(slugs)
+        # One language per query: PostgreSQL reads a (language, slug) IN list
+        # of pairs by scanning the whole table, but a slug IN list of one
+        # language from the unique index.
+        while chunk := list(islice(pending, LOOKUP_CHUNK)):
+            current = select(Translation.slug, Translation.title).where(
+                Translation.language == language, Translation.slug.in_(chunk)
+            )
+            for slug, title in db.session.execute(current):
+                owners[(language, slug)] = SlugOwner(title, old=False)
+            former = (
+                select(SlugRedirect.slug, Translation.title)
+                .join(Translation, SlugRedirect.translation_id == Translation.id)
+                .where(SlugRedirect.language == language, SlugRedirect.slug.in_(chunk))
+            )
+            for slug, title in db.session.execute(former):
+                owners.setdefault((language, slug), SlugOwner(title, old=True))
+    return owners
+
+
+class SlugAllocator:
+    """Hands out slugs no other translation in the language has, or had: the
+    database's, this import's, and those made earlier in it. Clashing titles
+    get "-2", "-3"… without starting the count again each time."""
+
+    def __init__(self, used: set[SlugKey], max_length: int) -> None:
+        self.used = used
+        self.max_length = max_length
+        self.taken_in_database: set[SlugKey] = set()
+        self._next_number: dict[SlugKey, int] = {}
+
+    def made(self, title: str) -> str:
+        """The slug made from ``title``, within IST_SLUG_MAX_LENGTH."""
+        return make_slug(title, self.max_length)
+
+    def learn_taken(self, keys: list[SlugKey]) -> None:
+        """Look up a batch's wanted slugs in the database with one query a chunk."""
+        self.taken_in_database |= set(slug_owners(keys))
+
+    def _free(self, language: str, slug: str) -> bool:
+        key = (language, slug)
+        return key not in self.used and key not in self.taken_in_database
+
+    def claim(self, language: str, slug: str | None, title: str) -> str:
+        if slug:
+            self.used.add((language, slug))
+            return slug
+        base = self.made(title)
+        candidate = base
+        if not self._free(language, base):
+            number = self._next_number.get((language, base), 2)
+            while True:
+                suffix = f"-{number}"
+                # Cut the title's slug, not the number, to stay within the limit.
+                candidate = base[: self.max_length - len(suffix)].rstrip("-") + suffix
+                number += 1
+                if self._free(language, candidate) and not slug_owners([(language, candidate)]):
+                    break
+            self._next_number[(language, base)] = number
+        self.used.add((language, candidate))
+        return candidate
