@@ -52,10 +52,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale)
-    # Order matters. outage first: during a database outage nothing else may
-    # wait on the database. caching next: its after_request hook then runs
-    # last and stores answers with every header in place. security before
-    # csrf: it bounds the request body before CSRFProtect reads any form.
+    # Order matters twice, and tests show it. outage first: during a
+    # database outage nothing else may wait on the database
+    # (test_database_hangs.py). security before csrf: it bounds the request
+    # body before CSRFProtect reads any form (test_request_limits.py).
     outage.init_app(app)
     caching.init_app(app)
     security.init_app(app)

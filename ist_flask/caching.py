@@ -17,10 +17,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request
+from flask import Response as FlaskResponse
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import func, select
 from werkzeug.datastructures import ImmutableMultiDict
@@ -209,7 +210,7 @@ class Caches:
 
 
 def _caches() -> Caches:
-    return current_app.extensions["ist_caches"]
+    return cast(Caches, current_app.extensions["ist_caches"])
 
 
 def content_changed() -> None:
@@ -228,7 +229,7 @@ def _read_query() -> str:
     view = current_app.view_functions.get(request.endpoint or "")
     names: frozenset[str] = getattr(view, "query_parameters", frozenset())
     kept = [(name, value) for name, value in request.args.items(multi=True) if name in names]
-    request.args = ImmutableMultiDict(kept)  # type: ignore[misc]
+    request.args = ImmutableMultiDict(kept)
     return urlencode(kept)
 
 
@@ -277,15 +278,16 @@ class PublicSessionInterface(SecureCookieSessionInterface):
     cache ignores it too), so for them nothing is saved and nothing varies.
     """
 
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+    def save_session(self, app: Flask, session: SessionMixin, response: FlaskResponse) -> None:
         if _cacheable() and not session.modified:
             return
         super().save_session(app, session, response)
 
 
 def init_app(app: Flask) -> None:
-    """Register before the other after_request hooks, so that this one runs
-    last and stores the response with every header (Vary) in place."""
+    """The after_request hooks of the other modules run on answers from the
+    cache too, so an answer is the same whichever order they were registered
+    in (test_page_cache.py compares a kept answer with the rendered one)."""
     app.session_interface = PublicSessionInterface()
     app.extensions["ist_caches"] = Caches(
         ContentVersion(float(app.config["CONTENT_VERSION_MAX_AGE"])),

@@ -10,15 +10,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import ngettext
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import selectinload
 
-from . import statement_import, store
+from . import queries, statement_import, store
 from .content import TextLimits
 from .extensions import db
 from .i18n import is_supported, supported_languages
-from .models import Statement, Translation
 from .outage import is_disk_full
 from .schema import needs_current_schema
 from .statement_export import write_statement_file
@@ -117,18 +114,10 @@ def export_command(file: Path) -> None:
 def outdated_command(language: str | None) -> None:
     """List translations whose original was edited after them (in LANGUAGE, or all)."""
     _check_language(language)
-    query = (
-        select(Statement)
-        .options(selectinload(Statement.translations))
-        .order_by(Statement.published_at.desc(), Statement.id.desc())
-    )
     found = 0
-    for statement in db.session.execute(query).scalars():
-        for translation in statement.translations:
-            if language not in (None, translation.language) or not translation.may_be_outdated():
-                continue
-            found += 1
-            click.echo(f"{translation.language}\t{translation.slug}\t{translation.title}")
+    for translation in queries.outdated_translations(language):
+        found += 1
+        click.echo(f"{translation.language}\t{translation.slug}\t{translation.title}")
     if not found:
         click.echo("No translation is older than its original.")
 
@@ -139,16 +128,10 @@ def outdated_command(language: str | None) -> None:
 def missing_command(language: str) -> None:
     """List the statements that have no translation in LANGUAGE."""
     _check_language(language)
-    query = (
-        select(Statement)
-        .where(~Statement.translations.any(Translation.language == language))
-        .options(selectinload(Statement.translations))
-        .order_by(Statement.published_at.desc(), Statement.id.desc())
-    )
     found = 0
-    for statement in db.session.execute(query).scalars():
+    for statement in queries.statements_missing(language):
         found += 1
-        original = statement.translation(statement.original_language) or statement.translations[0]
+        original = statement.original_translation
         click.echo(
             f"{statement.published_at:%Y-%m-%d}\t{original.language}\t{original.slug}\t{original.title}"
         )

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from flask import Blueprint, Response, abort, current_app, url_for
+from flask import Blueprint, Response, abort, current_app
 
 from . import queries
 from .i18n import supported_languages
-from .urls import absolute, absolute_url
+from .urls import absolute_url, statement_url
 
 bp = Blueprint("discovery", __name__)
 
@@ -61,7 +61,7 @@ def _fixed_pages() -> list[SitemapURL]:
 
 
 def _statement_url(language: str, slug: str) -> str:
-    return absolute(url_for("site.statement", lang=language, slug=slug))
+    return statement_url(language, slug)
 
 
 def _statement_pages(offset: int, limit: int) -> list[SitemapURL]:
@@ -109,7 +109,7 @@ def _urlset(urls: list[SitemapURL]) -> Response:
 def _parts() -> int:
     """How many files the sitemap takes: 1 while it fits in one."""
     total = 2 * len(supported_languages()) + queries.count_sitemap_translations()
-    return math.ceil(total / current_app.config["SITEMAP_MAX_URLS"])
+    return math.ceil(total / int(current_app.config["SITEMAP_MAX_URLS"]))
 
 
 @bp.get("/sitemap.xml")

@@ -26,7 +26,7 @@ from . import queries
 from .content import clean_text, excerpt
 from .i18n import DEFAULT_LANGUAGE, language_name, supported_languages
 from .models import Translation
-from .urls import absolute_url
+from .urls import absolute_url, statement_url
 
 bp = Blueprint("feeds", __name__)
 
@@ -104,7 +104,7 @@ def entry_id(translation: Translation) -> str:
 
 
 def _statement_url(translation: Translation) -> str:
-    return absolute_url("site.statement", lang=translation.language, slug=translation.slug)
+    return statement_url(translation.language, translation.slug)
 
 
 def build_feed(lang: str | None, kind: str, clean: Callable[[str], str] = str) -> FeedGenerator:
@@ -171,11 +171,11 @@ def _add_entry(
     entry.register_extension("ist", EntryLanguage, atom=True, rss=False)
     entry.ist.language = translation.language
     if lang is None:
-        order = supported_languages()
-        siblings = sorted(
-            (t for t in translation.statement.translations if t.language != translation.language),
-            key=lambda t: order.index(t.language) if t.language in order else len(order),
-        )
+        siblings = [
+            t
+            for t in translation.statement.translations_in(supported_languages())
+            if t.language != translation.language
+        ]
         entry.ist.translations = [(t.language, _statement_url(t)) for t in siblings]
         if hasattr(entry, "dc"):
             entry.dc.dc_language(translation.language)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -20,7 +22,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .content import DRAFT, PUBLISHED, STATUSES
-from .extensions import db
+from .extensions import Base, db
 
 __all__ = [
     "DRAFT",
@@ -34,6 +36,14 @@ __all__ = [
     "User",
 ]
 
+
+# Flask-SQLAlchemy makes db.Model at run time, so type checkers cannot see it
+# as a class: they see the declarative base it is made from (extensions.Base),
+# which gives every column its Mapped[...] type. The one typing exception.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 # The largest id an Integer column holds on every database (PostgreSQL's int4).
 ID_MAX = 2**31 - 1
@@ -64,7 +74,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-class Statement(db.Model):
+class Statement(Model):
     """One piece of news, published at one time, in one or more languages.
 
     Readers see it once it is published and its time has come; a draft or a
@@ -99,8 +109,22 @@ class Statement(db.Model):
         """The translation in ``language``, if the statement has one."""
         return next((t for t in self.translations if t.language == language), None)
 
+    @property
+    def original_translation(self) -> Translation:
+        """The translation in the original language, or else the first one:
+        what stands for the statement where one title is shown."""
+        return self.translation(self.original_language) or self.translations[0]
 
-class Translation(db.Model):
+    def translations_in(self, order: Sequence[str]) -> list[Translation]:
+        """Its translations in ``order`` (the configured language order), then
+        any in a language no longer configured, by code."""
+        position = {code: n for n, code in enumerate(order)}
+        return sorted(
+            self.translations, key=lambda t: (position.get(t.language, len(order)), t.language)
+        )
+
+
+class Translation(Model):
     """A statement's text in one language."""
 
     __tablename__ = "translations"
@@ -140,7 +164,7 @@ class Translation(db.Model):
         return original is not None and original.updated_at > self.updated_at
 
 
-class SlugRedirect(db.Model):
+class SlugRedirect(Model):
     """A slug a translation had before: its old URL answers with a 301 to the new one."""
 
     __tablename__ = "slug_redirects"
@@ -156,7 +180,7 @@ class SlugRedirect(db.Model):
     translation: Mapped[Translation] = relationship(back_populates="old_slugs")
 
 
-class User(db.Model):
+class User(Model):
     """A maintainer who may sign in to the editor."""
 
     __tablename__ = "users"
@@ -181,7 +205,7 @@ class User(db.Model):
         return f"{self.id}.{self.session_generation}"
 
 
-class SiteState(db.Model):
+class SiteState(Model):
     """One row that database triggers keep up to date: ``content_version`` rises
     with every change to statements, translations or slugs, whoever makes it,
     so that cached pages in every process know when they are stale."""

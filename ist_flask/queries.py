@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -45,7 +45,7 @@ def _newest_order(languages: Sequence[str]) -> tuple[Any, ...]:
     return (Statement.published_at.desc(), Statement.id.desc(), _language_position(languages))
 
 
-def _listing(language: str | None, languages: Sequence[str]) -> Select[tuple[Translation]]:
+def _listing(language: str | None, languages: Sequence[str]) -> Select[Translation]:
     return _newest_first(select(Translation), language, languages).options(
         contains_eager(Translation.statement)
     )
@@ -88,7 +88,7 @@ def month_entries(
     query = _listing(language, languages).where(
         Statement.published_at >= start, Statement.published_at < end
     )
-    return list(db.session.execute(query).scalars())
+    return list(db.session.scalars(query))
 
 
 def publication_times(language: str | None) -> list[datetime]:
@@ -135,7 +135,7 @@ def feed_entries(language: str | None, languages: Sequence[str], limit: int) -> 
         .options(contains_eager(Translation.statement).selectinload(Statement.translations))
         .limit(limit)
     )
-    return list(db.session.execute(query).unique().scalars())
+    return list(db.session.scalars(query).unique())
 
 
 def renamed_translation(language: str, old_slug: str) -> Translation | None:
@@ -218,10 +218,22 @@ def _title_contains(words: str) -> ColumnElement[bool]:
     return folded.like(pattern, escape="\\")
 
 
+def _with_listed_translations() -> Any:
+    """Load a statement's translations for a list of titles and states: not
+    their texts, which are most of what a statement weighs."""
+    return selectinload(Statement.translations).load_only(
+        Translation.statement_id,
+        Translation.language,
+        Translation.title,
+        Translation.slug,
+        Translation.updated_at,
+    )
+
+
 def editor_listing(search: str, page: int, per_page: int) -> tuple[list[Statement], int]:
     """The editor's list: every statement (drafts and scheduled ones too),
     newest first, with a title holding ``search`` when given, and the total."""
-    query = select(Statement).options(selectinload(Statement.translations))
+    query = select(Statement).options(_with_listed_translations())
     if search:
         query = query.where(Statement.translations.any(_title_contains(search)))
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
@@ -231,3 +243,30 @@ def editor_listing(search: str, page: int, per_page: int) -> tuple[list[Statemen
         .offset((page - 1) * per_page)
     ).scalars()
     return list(statements), total
+
+
+def outdated_translations(language: str | None) -> Iterator[Translation]:
+    """Translations (in ``language``, or any) older than their edited original,
+    newest statement first."""
+    query = (
+        select(Statement)
+        .options(_with_listed_translations())
+        .order_by(Statement.published_at.desc(), Statement.id.desc())
+        .execution_options(yield_per=1000)
+    )
+    for statement in db.session.execute(query).scalars():
+        for translation in statement.translations:
+            if language in (None, translation.language) and translation.may_be_outdated():
+                yield translation
+
+
+def statements_missing(language: str) -> Iterator[Statement]:
+    """Statements with no translation in ``language``, newest first."""
+    query = (
+        select(Statement)
+        .where(~Statement.translations.any(Translation.language == language))
+        .options(_with_listed_translations())
+        .order_by(Statement.published_at.desc(), Statement.id.desc())
+        .execution_options(yield_per=1000)
+    )
+    yield from db.session.execute(query).scalars()

@@ -16,9 +16,15 @@ from .content import clean_text, excerpt, is_valid_slug
 from .i18n import as_utc, in_zone, supported_languages
 from .models import Translation
 from .social import statement_card
-from .urls import page_number
+from .urls import page_number, statement_path
 
 bp = Blueprint("site", __name__)
+
+
+@bp.app_context_processor
+def _search_box() -> dict[str, int]:
+    # The search boxes' maxlength: the length the search reads.
+    return {"max_query_length": search.MAX_QUERY_LENGTH}
 
 
 def _entries(translations: list[Translation]) -> list[dict[str, Any]]:
@@ -74,17 +80,17 @@ def statement(lang: str, slug: str) -> str | Response:
         if renamed is None:
             abort(404)
         # An edited slug leaves the old address working for links already out there.
-        return redirect(url_for("site.statement", lang=lang, slug=renamed.slug), 301)
-    siblings = {t.language: t for t in translation.statement.translations}
-    order = supported_languages()
-    translations = [siblings[code] for code in order if code in siblings]
+        return redirect(statement_path(lang, renamed.slug), 301)
+    statement = translation.statement
+    translations = statement.translations_in(supported_languages())
+    siblings = {t.language: t for t in translations}
     language_pages = {
-        code: url_for("site.statement", lang=code, slug=siblings[code].slug)
+        code: statement_path(code, siblings[code].slug)
         if code in siblings
         else url_for("site.index", lang=code)
-        for code in order
+        for code in supported_languages()
     }
-    original = siblings.get(translation.statement.original_language, translations[0])
+    original = statement.original_translation
     return render_template(
         "statement.html",
         lang=lang,

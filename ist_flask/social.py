@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from babel.core import get_global
-from flask import current_app, url_for
+from flask import current_app
 
 from .content import excerpt, short_description
 from .models import Translation
-from .urls import absolute, absolute_url
+from .urls import absolute_url, statement_url
 
 # The site writes British English ("organisations"); other languages take CLDR's likely region.
 OG_LOCALE_OVERRIDES = {"en": "en_GB"}
@@ -26,7 +26,7 @@ def og_locale(language: str) -> str:
 
 
 def _url(translation: Translation) -> str:
-    return absolute(url_for("site.statement", lang=translation.language, slug=translation.slug))
+    return statement_url(translation.language, translation.slug)
 
 
 def statement_card(translation: Translation, translations: list[Translation]) -> dict[str, Any]:

@@ -27,7 +27,6 @@ def count_translations() -> int:
 def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
     """Every statement, oldest first, translations in the configured language order,
     read from the database a thousand at a time."""
-    order = {code: position for position, code in enumerate(languages)}
     without_statement_timeout()
     query = (
         select(Statement)
@@ -36,9 +35,7 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
         .execution_options(yield_per=BATCH_SIZE)
     )
     for statement in db.session.scalars(query):
-        translations = sorted(
-            statement.translations, key=lambda t: (order.get(t.language, len(order)), t.language)
-        )
+        translations = statement.translations_in(languages)
         yield StatementRecord(
             published=statement.published_at,
             original=statement.original_language,

@@ -18,6 +18,17 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     return absolute(url_for(endpoint, **values))
 
 
+def statement_path(language: str, slug: str) -> str:
+    """The address of a statement in ``language``: the one rule, for pages,
+    feeds, sitemaps, cards and the editor."""
+    return url_for("site.statement", lang=language, slug=slug)
+
+
+def statement_url(language: str, slug: str) -> str:
+    """statement_path as a full URL."""
+    return absolute(statement_path(language, slug))
+
+
 def page_number() -> int:
     """The ?page= number; anything but a positive integer is a 404, not an error."""
     raw = request.args.get("page", "1")
@@ -35,3 +46,4 @@ def canonical_path() -> str:
 def init_app(app: Flask) -> None:
     app.add_template_global(absolute)
     app.add_template_global(canonical_path)
+    app.add_template_global(statement_path)

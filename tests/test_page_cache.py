@@ -142,3 +142,38 @@ def test_unique_long_query_strings_for_15_seconds_leave_memory_flat(
         for path in ("/", STATEMENT, "/healthz"):
             with urllib.request.urlopen(site + path, timeout=5) as response:
                 assert response.status == 200
+
+
+CACHED = [
+    "/",
+    "/fr/",
+    STATEMENT,
+    "/about",
+    "/archive",
+    "/archive/2021/07",
+    "/feed.atom",
+    "/fr/feed.rss",
+    "/feed.json",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/search?q=frank",
+]
+
+
+def without_date(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return sorted((name, value) for name, value in response.headers.items() if name != "Date")
+
+
+def test_an_answer_from_the_cache_is_the_answer_rendered(app: Flask, client: FlaskClient) -> None:
+    """Bytes and headers alike, Vary and the security headers included: the
+    cache stores an answer only after every other hook has had its say."""
+    for path in CACHED:
+        for headers in ({}, {"Accept-Language": "fr"}):
+            before = cached_entries(app)
+            rendered = client.get(path, headers=headers)
+            kept = client.get(path, headers=headers)
+            assert cached_entries(app) >= before, path
+            assert rendered.status_code == kept.status_code == 200, path
+            assert kept.get_data() == rendered.get_data(), path
+            # Date tells when each answer left (waitress adds one to every answer).
+            assert without_date(kept) == without_date(rendered), path

@@ -1,0 +1,73 @@
+"""Between the statement form and the editor's saves: filling the form from a
+stored statement, and reading a draft (editing.StatementDraft) from it."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext
+
+from ..content import TextLimits
+from ..editing import SlugClash, StatementDraft, TranslationDraft, free_slug
+from ..i18n import in_zone
+from ..models import Statement
+from .forms import StatementFormBase
+
+
+def fill_form(form: StatementFormBase, statement: Statement) -> None:
+    """Put a stored statement into the form, times in the site's zone."""
+    form.published_at.data = in_zone(
+        statement.published_at, current_app.config["TIMEZONE"]
+    ).replace(tzinfo=None)
+    form.status.data = statement.status
+    form.original_language.data = statement.original_language
+    form.version.data = str(statement.version)
+    for language, section in form.translation_forms().items():
+        translation = statement.translation(language)
+        if translation is not None:
+            section.title.data = translation.title
+            section.slug.data = translation.slug
+            section.summary.data = translation.summary or ""
+            section.body.data = translation.body_source or translation.body
+
+
+def read_draft(
+    form: StatementFormBase, limits: TextLimits, statement: Statement | None
+) -> StatementDraft:
+    """The statement a valid form asks for; a slug left empty is made from the
+    title, within the slug limit, numbered past those other statements have."""
+    published = form.published_utc()
+    assert published is not None  # the form validated it
+    return StatementDraft(
+        published_at=published,
+        status=form.status.data,
+        original_language=form.original_language.data,
+        translations={
+            language: TranslationDraft(
+                title=section.title.data or "",
+                slug=(section.slug.data or "").strip()
+                or free_slug(
+                    language,
+                    section.title.data or "",
+                    statement.id if statement else None,
+                    limits.slug,
+                ),
+                summary=section.summary.data or "",
+                markdown=section.body.data or "",
+            )
+            for language, section in form.translation_forms().items()
+            if section.wanted()
+        },
+    )
+
+
+def clash_message(clash: SlugClash | None) -> str:
+    """Why a slug cannot be had: another statement has it, or had it."""
+    if clash is not None and clash.old:
+        return str(
+            gettext(
+                "This address used to belong to “%(title)s” and still leads there: "
+                "choose another slug.",
+                title=clash.title,
+            )
+        )
+    return str(gettext("Another statement uses this address: choose another slug."))
