@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .content import make_slug, plain_text, render_markdown
@@ -119,7 +120,7 @@ def save_statement(
     else:
         # One UPDATE that checks and raises the version: two saves racing on
         # the same version cannot both pass it.
-        claimed = db.session.execute(
+        claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
             update(Statement)
             .where(Statement.id == statement.id, Statement.version == based_on_version)
             .values(version=Statement.version + 1)

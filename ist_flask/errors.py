@@ -33,7 +33,7 @@ def _render(error: HTTPException) -> tuple[str, int, dict[str, str]] | Response:
     return page, error.code or 500, kept
 
 
-def _unexpected_error(error: Exception) -> tuple[str, int, dict[str, str]]:
+def _unexpected_error(error: Exception) -> tuple[str, int, dict[str, str]] | Response:
     # Flask has logged the traceback; the visitor sees only the short page.
     return _render(InternalServerError())
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import cast
 
 from flask import Flask, current_app, request
 from sqlalchemy.exc import DBAPIError, InterfaceError
@@ -79,7 +80,7 @@ class Outage:
 
 
 def outage() -> Outage:
-    return current_app.extensions["ist_outage"]
+    return cast(Outage, current_app.extensions["ist_outage"])
 
 
 def record(error: BaseException) -> None:

@@ -16,10 +16,11 @@ import re
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import column, func, literal_column, select, table, text
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, TextClause
 
 from .content import clean_text
 from .extensions import db
@@ -169,10 +170,12 @@ def snippet(text: str, language: str | None, words: Sequence[str]) -> Markup:
     return Markup("".join(parts))
 
 
-def _postgresql_query(clauses: Clauses, configuration: ColumnElement[str]) -> ColumnElement[str]:
+def _postgresql_query(
+    clauses: Clauses, configuration: ColumnElement[Any] | TextClause
+) -> ColumnElement[Any]:
     """Every clause under one configuration: words with plainto_tsquery, a
     phrase with phraseto_tsquery, all of them required (&&)."""
-    query = None
+    query: ColumnElement[Any] | None = None
     for clause in clauses:
         words = " ".join(clause)
         part = (
@@ -188,7 +191,7 @@ def _postgresql_query(clauses: Clauses, configuration: ColumnElement[str]) -> Co
 def _postgresql(
     clauses: Clauses, language: str | None, searched: list[str], page: int, per_page: int
 ) -> tuple[list[SearchHit], int]:
-    vector = literal_column("translations.search_vector")
+    vector: ColumnElement[Any] = literal_column("translations.search_vector")
     if language is not None:
         query = _postgresql_query(clauses, func.ist_search_configuration(language))
     else:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from .content import DEFAULT_LIMITS, TextLimits, make_slug, plain_text
 from .extensions import db, without_statement_timeout
@@ -126,7 +126,7 @@ def _write_batch(batch: Sequence[StatementRecord], slugs: SlugAllocator) -> None
             old_slugs.append(t.old_slugs)
     # The table's INSERT, not the ORM's: the ORM starts a new executemany
     # whenever the set of None columns changes from one row to the next.
-    table = Translation.__table__
+    table = cast(Table, Translation.__table__)
     if not any(old_slugs):
         db.session.execute(insert(table), rows)
         return
@@ -134,7 +134,7 @@ def _write_batch(batch: Sequence[StatementRecord], slugs: SlugAllocator) -> None
         insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
     ).all()
     db.session.execute(
-        insert(SlugRedirect.__table__),
+        insert(cast(Table, SlugRedirect.__table__)),
         [
             {"language": row["language"], "slug": old, "translation_id": translation_id}
             for translation_id, row, olds in zip(translation_ids, rows, old_slugs, strict=True)

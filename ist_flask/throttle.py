@@ -24,6 +24,7 @@ import ipaddress
 import math
 import time
 from dataclasses import dataclass
+from typing import cast
 
 from flask import Flask, current_app
 from limits import RateLimitItem, parse
@@ -98,7 +99,7 @@ class LoginThrottle:
 
 
 def login_throttle() -> LoginThrottle:
-    return current_app.extensions["ist_login_throttle"]
+    return cast(LoginThrottle, current_app.extensions["ist_login_throttle"])
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Blueprint, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -18,7 +20,7 @@ PUBLIC_ENDPOINTS = {"admin.login"}
 def require_maintainer() -> Response | None:
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
-    return login_manager.unauthorized()
+    return cast(Response, login_manager.unauthorized())
 
 
 @bp.after_request

@@ -43,7 +43,7 @@ def _trusted_device_of(account: str) -> bool:
         return False
     max_age = timedelta(days=current_app.config["TRUSTED_DEVICE_DAYS"])
     try:
-        return bool(_device_signer().loads(cookie, max_age=max_age.total_seconds()) == account)
+        return bool(_device_signer().loads(cookie, max_age=int(max_age.total_seconds())) == account)
     except BadSignature:
         return False
 

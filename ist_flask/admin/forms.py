@@ -158,7 +158,7 @@ class StatementFormBase(FlaskForm):
                 _l("The original language needs a translation."),
             ]
             valid = False
-        return valid
+        return bool(valid)
 
 
 def statement_form_class(languages: Sequence[str], limits: TextLimits) -> type[StatementFormBase]:
