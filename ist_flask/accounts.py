@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -42,6 +42,11 @@ def _check_password(password: str) -> None:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
 
 
+def _hash(password: str) -> str:
+    # werkzeug's method string: "scrypt" unless PASSWORD_HASH_METHOD says otherwise.
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def create_user(email: str, password: str) -> User:
     """A new maintainer; the password is kept only as a werkzeug scrypt hash."""
     address = normalise_email(email)
@@ -52,7 +57,7 @@ def create_user(email: str, password: str) -> User:
     _check_password(password)
     user = User(
         email=address,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        password_hash=_hash(password),
         created_at=datetime.now(UTC),
     )
     db.session.add(user)
@@ -66,7 +71,7 @@ def set_password(email: str, password: str) -> None:
     if user is None:
         raise AccountError(f"no account for {email}")
     _check_password(password)
-    user.password_hash = generate_password_hash(password, method="scrypt")
+    user.password_hash = _hash(password)
     user.session_generation += 1
     db.session.commit()
 

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .content import TextLimits
+from .content import DEFAULT_LIMITS, TextLimits
 from .i18n import DEFAULT_LANGUAGE, DEFAULT_LANGUAGES
 
 
@@ -52,10 +52,10 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "DATABASE_TIMEOUT": 5,
         # Longest title, slug, summary and body (characters) the editor and the
         # import accept; titles at most 500 and slugs at most 200 (the columns).
-        "TITLE_MAX_LENGTH": 300,
-        "SLUG_MAX_LENGTH": 120,
-        "SUMMARY_MAX_LENGTH": 2_000,
-        "BODY_MAX_LENGTH": 500_000,
+        "TITLE_MAX_LENGTH": DEFAULT_LIMITS.title,
+        "SLUG_MAX_LENGTH": DEFAULT_LIMITS.slug,
+        "SUMMARY_MAX_LENGTH": DEFAULT_LIMITS.summary,
+        "BODY_MAX_LENGTH": DEFAULT_LIMITS.body,
         # Signs the editor's session cookie. Unset: a key is made once and kept in
         # the instance folder, unless PRODUCTION is on, where it must be given.
         "SECRET_KEY": None,
@@ -81,6 +81,10 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": 2 * 24 * 3600,
         # Where login failures are counted: memory:// (one process) or redis://host:6379.
         "RATELIMIT_STORAGE_URI": "memory://",
+        # How passwords are hashed (werkzeug's method string). The default,
+        # scrypt with werkzeug's parameters, takes a tenth of a second a
+        # password on purpose; only the tests make it cheaper.
+        "PASSWORD_HASH_METHOD": "scrypt",
         # Put before the keys in that storage, to keep sites sharing one Redis apart.
         "RATELIMIT_KEY_PREFIX": "ist_flask",
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from admin_helpers import make_maintainer, sign_in
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from playwright.sync_api import Browser, sync_playwright
 from quality_tools import CHROMIUM, CHROMIUM_FLAGS, require
 from sqlalchemy import text
@@ -26,6 +29,27 @@ from ist_flask.extensions import db
 from ist_flask.i18n import DEFAULT_LANGUAGES
 
 SERVER_DATABASE = os.environ.get("IST_TEST_DATABASE_URI")
+# One load generator for the benchmark and the tests: bench/load.py.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+
+class SharedTemplateCache(BytecodeCache):
+    """Compiled templates shared by every app the tests make: Jinja compiles a
+    template once per app otherwise, a tenth of a second a test. Keyed by each
+    template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedTemplateCache()
 
 
 def make_app(database_uri: str, **config: Any) -> Flask:
@@ -35,8 +59,12 @@ def make_app(database_uri: str, **config: Any) -> Flask:
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         # Tests change the database and look at once: read the version every time.
         "CONTENT_VERSION_MAX_AGE": 0,
+        # scrypt, but a hundred times cheaper: the tests sign in hundreds of times.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
-    return create_app({**settings, **config})
+    app = create_app({**settings, **config})
+    app.jinja_env.bytecode_cache = TEMPLATES
+    return app
 
 
 def _reset_server_database(app: Flask) -> None:
@@ -97,11 +125,27 @@ def configured_app(database_uri: str) -> Iterator[Callable[..., Flask]]:
             db.engine.dispose()
 
 
-@pytest.fixture
-def app(empty_app: Flask) -> Flask:
-    """The site with the seed's demo statements."""
-    with empty_app.app_context():
+@pytest.fixture(scope="session")
+def demo_template(migrated_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migrated SQLite file with the demo statements, loaded once."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copy(migrated_template, path)
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
         store.load_demo(DEFAULT_LANGUAGES)
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(empty_app: Flask, database_uri: str, demo_template: Path) -> Flask:
+    """The site with the seed's demo statements."""
+    if SERVER_DATABASE:
+        with empty_app.app_context():
+            store.load_demo(DEFAULT_LANGUAGES)
+    else:
+        # The app has not connected yet: its file can still be swapped.
+        shutil.copy(demo_template, database_uri.removeprefix("sqlite:///"))
     return empty_app
 
 

@@ -135,6 +135,7 @@ def test_five_failures_for_one_account_pause_its_logins(app: Flask) -> None:
     assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
 
 
+@pytest.mark.slow
 def test_twenty_tries_from_one_address_pause_its_logins_whatever_the_account(app: Flask) -> None:
     make_maintainer(app)
     client = app.test_client()
@@ -185,6 +186,7 @@ def test_production_starts_with_a_real_secret_key() -> None:
     assert app.config["SECRET_KEY"] == "x" * 64
 
 
+@pytest.mark.slow  # a new process
 def test_wsgi_refuses_production_without_a_key_with_a_message(tmp_path: Path) -> None:
     env = {
         **os.environ,

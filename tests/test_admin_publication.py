@@ -25,19 +25,6 @@ from ist_flask.extensions import db
 from ist_flask.models import Statement
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        "<script>alert(1)</script>",
-        '<img src="x" onerror="alert(1)">',
-        "[click](javascript:alert(1))",
-        '<a href="javascript:alert(1)">x</a>',
-        '<p style="background:url(javascript:alert(1))" onclick="x()">styled</p>',
-        "<style>body{display:none}</style>",
-        '![img](x" onerror="alert(1))',
-        "<svg onload=alert(1)>",
-    ],
-)
 def dangerous_markup(html: str) -> list[str]:
     """Everything in ``html`` a browser could run: script-like elements, event
     handlers, style attributes and javascript: URLs."""

@@ -12,6 +12,9 @@ import pytest
 from conftest import SERVER_DATABASE
 from servers import ROOT
 
+# Slow: the benchmark, end to end. `pytest -m "not slow"` leaves it out of the quick loop.
+pytestmark = pytest.mark.slow
+
 ROWS = [
     "trivial route",
     "`/`",

@@ -17,6 +17,9 @@ from playwright.sync_api import Browser, Page
 from quality_tools import AXE_SCRIPT, require
 from servers import ROOT, flask_command, running_site
 
+# Slow: a real browser. `pytest -m "not slow"` leaves it out of the quick loop.
+pytestmark = pytest.mark.slow
+
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SCREENSHOTS = Path(os.environ.get("IST_SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
 STATEMENT = "/fr/statements/liberez-frank-garcia-hernandez-et-ses-camarades"

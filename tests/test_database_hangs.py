@@ -25,6 +25,9 @@ from test_outage import SERVER, proxied_app, recovers  # noqa: F401  (a fixture)
 
 from ist_flask.outage import OUTAGE_PAUSE
 
+# Slow: a database outage. `pytest -m "not slow"` leaves it out of the quick loop.
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 5  # the default IST_DATABASE_TIMEOUT
 
 

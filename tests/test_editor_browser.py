@@ -6,8 +6,12 @@ import urllib.request
 from pathlib import Path
 
 import feedparser
+import pytest
 from playwright.sync_api import Browser, expect
 from servers import flask_command, running_site
+
+# Slow: a real browser. `pytest -m "not slow"` leaves it out of the quick loop.
+pytestmark = pytest.mark.slow
 
 
 def test_a_maintainer_writes_previews_and_publishes_in_two_languages(

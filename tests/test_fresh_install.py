@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from servers import ROOT, running_site, site_environment
 
+# Slow: new processes, as a newcomer runs them. `pytest -m "not slow"` leaves it out of the quick loop.
+pytestmark = pytest.mark.slow
+
 README = ROOT / "README.md"
 COMMAND = re.compile(r"^(?:echo \"\$PASSWORD\" \| )?\.venv/bin/flask --app ist_flask .*$")
 # What a maintainer types at each interactive prompt.

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
 from flask import Flask
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+
+# Slow: hundreds of generated requests. `pytest -m "not slow"` leaves it out of the quick loop.
+pytestmark = pytest.mark.slow
 
 PREFIXES = [
     "",

@@ -227,6 +227,7 @@ def _read_key(folder: str, start: multiprocessing.synchronize.Barrier, keys) -> 
     keys.put(config["SECRET_KEY"])
 
 
+@pytest.mark.slow
 def test_processes_starting_together_all_read_one_whole_key(tmp_path: Path) -> None:
     context = multiprocessing.get_context("fork")
     for trial in range(40):

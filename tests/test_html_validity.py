@@ -6,6 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 from admin_helpers import csrf_token, make_maintainer, sign_in
 from flask import Flask
 from quality_tools import VNU_JAR, require
@@ -13,6 +14,9 @@ from sqlalchemy import select
 
 from ist_flask.extensions import db
 from ist_flask.models import Statement
+
+# Slow: the Nu HTML Checker, on Java. `pytest -m "not slow"` leaves it out of the quick loop.
+pytestmark = pytest.mark.slow
 
 PUBLIC = [
     ("/", "en"),

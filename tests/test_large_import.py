@@ -22,6 +22,9 @@ from ist_flask.i18n import supported_languages
 from ist_flask.models import Statement, Translation
 from ist_flask.statement_file import StatementFileError
 
+# Slow: large imports. `pytest -m "not slow"` leaves it out of the quick loop.
+pytestmark = pytest.mark.slow
+
 WORDS = ["solidarity", "workers", "strike", "union", "democracy", "freedom", "struggle", "peace"]
 
 

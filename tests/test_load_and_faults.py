@@ -21,6 +21,9 @@ from sqlalchemy import func, select
 from ist_flask.extensions import db
 from ist_flask.models import Statement, Translation
 
+# Slow: the real server under load, and concurrent writes. `pytest -m "not slow"` leaves it out of the quick loop.
+pytestmark = pytest.mark.slow
+
 PATHS = ["/", "/fr/statements/liberez-frank-garcia-hernandez-et-ses-camarades", "/fr/feed.atom"]
 
 

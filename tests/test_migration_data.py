@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from importlib import resources
 
+import pytest
 from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
@@ -97,6 +98,7 @@ def move_to(app: Flask, revision: str, up: bool) -> None:
         db.session.remove()
 
 
+@pytest.mark.slow  # 1,000 statements through every migration
 def test_every_migration_up_and_down_keeps_every_row(empty_app: Flask) -> None:
     move_to(empty_app, FIRST, up=False)
     fill_with_the_first_schemas_columns(empty_app)

@@ -23,6 +23,9 @@ from ist_flask import store
 from ist_flask.extensions import db
 from ist_flask.i18n import DEFAULT_LANGUAGES
 
+# Slow: a database outage. `pytest -m "not slow"` leaves it out of the quick loop.
+pytestmark = pytest.mark.slow
+
 SERVER = os.environ.get("IST_TEST_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 
 

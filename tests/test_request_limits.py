@@ -54,6 +54,7 @@ def post_multipart(client: FlaskClient, path: str, form: dict[str, str]):  # typ
     )
 
 
+@pytest.mark.slow  # a 7 MB form
 def test_a_maintainer_may_send_the_largest_legitimate_form(app: Flask, editor: FlaskClient) -> None:
     """Every language's text at the limit, in letters that take two bytes."""
     form = new_statement(**{"translation_en-title": "Long", "translation_fr-title": "Long"})

@@ -10,7 +10,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from servers import ROOT, flask_command, free_port, running_site, site_environment
+
+# Slow: the real server. `pytest -m "not slow"` leaves it out of the quick loop.
+pytestmark = pytest.mark.slow
 
 
 def test_waitress_serves_the_seed_front_page_from_a_fresh_database(

@@ -245,6 +245,7 @@ def test_two_processes_sharing_redis_together_check_five_passwords(
     client.close()
 
 
+@pytest.mark.slow  # a new process
 def test_the_maintainer_commands_end_sessions_of_a_served_site(
     app: Flask, database_uri: str
 ) -> None:
