@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-# The trivial route, the framework's ceiling.
+# The trivial route: a route of the site itself, through all its hooks.
 TRIVIAL = ("trivial route", "/bench/trivial")
+# A bare Flask app's one route, on the same waitress (bench/bare.py): Flask's
+# own dispatch, the ceiling that kept pages, answered before Flask, should reach.
+BARE = ("bare Flask route", "/")
 # A URL's headers with "Connection: close" load it, and its ceiling, with a new
 # connection per request. waitress (3.0.2, task.py) closes the connection
 # after every 304, whatever the client asks, so on kept-alive connections a
@@ -13,20 +16,21 @@ TRIVIAL = ("trivial route", "/bench/trivial")
 # comparison, without a target.
 FRESH = {"Connection": "close"}
 # name, path, extra headers ("etag" is filled in), minimum ratio to the trivial
-# route (None: shown without a target)
+# route and to the bare Flask route (None: shown without a target)
 ENDPOINTS = [
-    ("`/`", "/", {}, 0.70),
-    ("`/fr/`", "/fr/", {}, 0.70),
-    ("statement page", "/fr/statements/statement-0-fr", {}, 0.70),
-    ("`/fr/feed.atom`", "/fr/feed.atom", {}, 0.60),
+    ("`/`", "/", {}, 0.70, 1.00),
+    ("`/fr/`", "/fr/", {}, 0.70, 1.00),
+    ("statement page", "/fr/statements/statement-0-fr", {}, 0.70, 1.00),
+    ("`/fr/feed.atom`", "/fr/feed.atom", {}, 0.60, 1.00),
     (
         "feed 304 revalidation, new connections",
         "/fr/feed.atom",
         {"If-None-Match": "etag", **FRESH},
         0.85,
+        1.00,
     ),
-    ("feed 304 revalidation, kept-alive", "/fr/feed.atom", {"If-None-Match": "etag"}, None),
-    ("`/?page=50`", "/?page=50", {}, 0.50),
+    ("feed 304 revalidation, kept-alive", "/fr/feed.atom", {"If-None-Match": "etag"}, None, None),
+    ("`/?page=50`", "/?page=50", {}, 0.50, None),
 ]
 MEMORY_LIMIT_MB = 150
 FIRST_ANSWER_LIMIT_S = 2.0

@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE))
 
 from generate import write_file  # noqa: E402
 from load import SERVER_CORES, Load, Measure, summarise, with_python, with_wrk  # noqa: E402
-from plan import ENDPOINTS, TRIVIAL, UNCACHED, UNCACHED_REQUESTS  # noqa: E402
+from plan import BARE, ENDPOINTS, TRIVIAL, UNCACHED, UNCACHED_REQUESTS  # noqa: E402
 from report import report  # noqa: E402
 
 
@@ -83,24 +83,33 @@ def build_database(size: int, data: Path) -> tuple[Path, float]:
     return database, seconds
 
 
-def start_server(database: Path, threads: int) -> tuple[subprocess.Popen[bytes], str, float]:
+def start_server(
+    database: Path,
+    threads: int,
+    script: str = "serve.py",
+    probe: str = TRIVIAL[1],
+    cache_bytes: int | None = None,
+) -> tuple[subprocess.Popen[bytes], str, float]:
     port = free_port()
     started = time.monotonic()
+    env = environment(database)
+    if cache_bytes is not None:
+        env["IST_PAGE_CACHE_BYTES"] = str(cache_bytes)
     process = subprocess.Popen(
-        [sys.executable, str(HERE / "serve.py"), "--port", str(port), "--threads", str(threads)],
+        [sys.executable, str(HERE / script), "--port", str(port), "--threads", str(threads)],
         cwd=ROOT,
-        env=environment(database),
+        env=env,
         preexec_fn=lambda: os.sched_setaffinity(0, SERVER_CORES),
     )
     base = f"http://127.0.0.1:{port}"
     while time.monotonic() - started < 60:
         try:
-            with urllib.request.urlopen(base + TRIVIAL[1], timeout=1):
+            with urllib.request.urlopen(base + probe, timeout=1):
                 return process, base, time.monotonic() - started
         except OSError:
             time.sleep(0.02)
     process.kill()
-    raise SystemExit("the server did not answer within 60 s")
+    raise SystemExit(f"{script} did not answer within 60 s")
 
 
 def peak_memory_mb(pid: int) -> float:
@@ -111,13 +120,12 @@ def peak_memory_mb(pid: int) -> float:
 
 
 def uncached_ms(base: str, path: str, requests: int) -> float:
-    """The median time to render ``path`` when no process has it cached: each
-    request carries a query string never sent before, which the pages ignore."""
+    """The median time to render ``path`` on a server that keeps no page
+    (IST_PAGE_CACHE_BYTES=0): what every page costs right after a change."""
     times = []
-    for n in range(requests):
-        separator = "&" if "?" in path else "?"
+    for _ in range(requests):
         started = time.perf_counter()
-        with urllib.request.urlopen(f"{base}{path}{separator}uncached={n}", timeout=30) as response:
+        with urllib.request.urlopen(f"{base}{path}", timeout=30) as response:
             response.read()
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
@@ -126,44 +134,70 @@ def uncached_ms(base: str, path: str, requests: int) -> float:
 def run_size(size: int, args: argparse.Namespace, load: Load) -> dict:  # type: ignore[type-arg]
     database, import_seconds = build_database(size, args.data)
     process, base, first_answer = start_server(database, args.threads)
+    # The bare Flask app waits on the same core while the site is loaded.
+    bare_process, bare_base, _ = start_server(database, args.threads, "bare.py", BARE[1])
     try:
         with urllib.request.urlopen(base + "/fr/feed.atom", timeout=10) as response:
             etag = response.headers["ETag"]
         plan = [(name, path, {k: etag if v == "etag" else v for k, v in headers.items()})
-                for name, path, headers, _target in ENDPOINTS]  # fmt: skip
+                for name, path, headers, _trivial, _bare in ENDPOINTS]  # fmt: skip
         trivial_name, trivial = TRIVIAL[0], base + TRIVIAL[1]
+        bare_name, bare = BARE[0], bare_base + BARE[1]
         # Warm every URL under load first: the first renders, the interpreter's
         # caches and the CPU's clock settle before anything counts.
         for _name, path, headers in plan:
             load(base + path, headers, args.duration, args.connections)
         rounds: dict[str, list[Measure]] = {name: [] for name, _path, _headers in plan}
         ceilings: dict[str, list[float]] = {name: [] for name, _path, _headers in plan}
+        bare_ceilings: dict[str, list[float]] = {name: [] for name, _path, _headers in plan}
         rounds[trivial_name] = [load(trivial, {}, args.duration, args.connections)]
+        rounds[bare_name] = [load(bare, {}, args.duration, args.connections)]
         for number in range(args.rounds):
             for name, path, headers in plan:
-                # A URL's ceiling is the trivial route just before and just after
-                # it, loaded the same way: the machine's speed drifts by more than
-                # the targets' margins over a minute, much less over seconds.
+                # A URL's ceilings are the trivial route and the bare Flask route
+                # just before and just after it, loaded the same way: the
+                # machine's speed drifts by more than the targets' margins over
+                # a minute, much less over seconds.
                 fresh = {k: v for k, v in headers.items() if k == "Connection"}
-                before = (
-                    load(trivial, fresh, args.duration, args.connections)
-                    if fresh
-                    else rounds[trivial_name][-1]
-                )
+                if fresh:
+                    before = load(trivial, fresh, args.duration, args.connections)
+                    bare_before = load(bare, fresh, args.duration, args.connections)
+                else:
+                    before, bare_before = rounds[trivial_name][-1], rounds[bare_name][-1]
                 rounds[name].append(load(base + path, headers, args.duration, args.connections))
                 after = load(trivial, fresh, args.duration, args.connections)
+                bare_after = load(bare, fresh, args.duration, args.connections)
                 if not fresh:
                     rounds[trivial_name].append(after)
+                    rounds[bare_name].append(bare_after)
                 ceilings[name].append((before.rps + after.rps) / 2)
+                bare_ceilings[name].append((bare_before.rps + bare_after.rps) / 2)
             print(f"{size:>7} round {number + 1} of {args.rounds} done", flush=True)
-        middle = statistics.median(m.rps for m in rounds[trivial_name])
-        ceilings[trivial_name] = [middle] * len(rounds[trivial_name])
-        results = {name: summarise(measures, ceilings[name]) for name, measures in rounds.items()}
-        uncached = {name: uncached_ms(base, path, UNCACHED_REQUESTS) for name, path in UNCACHED}
+        for ceiling in (trivial_name, bare_name):
+            middle = statistics.median(m.rps for m in rounds[ceiling])
+            ceilings[ceiling] = [middle] * len(rounds[ceiling])
+        bare_middle = statistics.median(m.rps for m in rounds[bare_name])
+        bare_ceilings[trivial_name] = [bare_middle] * len(rounds[trivial_name])
+        bare_ceilings[bare_name] = [bare_middle] * len(rounds[bare_name])
+        results = {
+            name: (summarise(measures, ceilings[name]), summarise(measures, bare_ceilings[name]))
+            for name, measures in rounds.items()
+        }
         memory = peak_memory_mb(process.pid)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        for running in (process, bare_process):
+            running.terminate()
+            running.wait(timeout=10)
+    # A query string never seen before no longer passes the cache (a page's
+    # key holds only what it reads): a server that keeps nothing renders.
+    uncached_process, uncached_base, _ = start_server(database, args.threads, cache_bytes=0)
+    try:
+        uncached = {
+            name: uncached_ms(uncached_base, path, UNCACHED_REQUESTS) for name, path in UNCACHED
+        }
+    finally:
+        uncached_process.terminate()
+        uncached_process.wait(timeout=10)
     return {
         "results": results,
         "uncached": uncached,

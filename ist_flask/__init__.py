@@ -69,10 +69,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     translate.init_app(app)
 
     from . import admin, discovery, feeds, health, site
+    from .cache_front import CacheFront
 
     app.register_blueprint(site.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(discovery.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
+    if app.config["PAGE_CACHE_BYTES"] > 0:
+        # Kept pages are answered before Flask dispatches (cache_front.py).
+        app.wsgi_app = CacheFront(app.wsgi_app, app)  # type: ignore[method-assign]
     return app

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
@@ -24,26 +23,17 @@ from flask import Flask, current_app, g, request
 from flask import Response as FlaskResponse
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import func, select
-from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.http import is_resource_modified
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.wrappers import Response
 
 from .content import PUBLISHED
 from .extensions import db
 from .i18n import select_locale
 from .models import SiteState, Statement
+from .page_cache import MAX_KEY_LENGTH, PageCache, StoredResponse, VersionKey, key_size
 
 # Blueprints whose GET answers depend only on URL, language and content.
 CACHED_BLUEPRINTS = {"site", "feeds", "discovery"}
-# The longest address (scheme, host, path and the query a page reads) whose
-# answer is kept: anything longer is served but never stored, so that no
-# client can fill the cache with keys.
-MAX_KEY_LENGTH = 1024
-# Bytes of Python objects around each stored answer (the entry, its tuples and
-# strings, the dictionary slot), counted with its body, headers and key so that
-# PAGE_CACHE_BYTES bounds real memory. Measured with tracemalloc: about 1.3 KB
-# for an answer with the site's eleven headers (tests/test_page_cache.py).
-ENTRY_OVERHEAD = 1536
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -61,9 +51,6 @@ def reads_query(*names: str) -> Callable[[View], View]:
         return view
 
     return declare
-
-
-VersionKey = tuple[int, datetime | None]
 
 
 def read_content_version() -> VersionKey:
@@ -90,12 +77,9 @@ class ContentVersion:
         self._read_at = 0.0
 
     def current(self) -> VersionKey:
-        with self._lock:
-            key, read_at = self._key, self._read_at
-        if key is not None and time.monotonic() - read_at < self.max_age:
-            next_publication = key[1]
-            if next_publication is None or datetime.now(UTC) < next_publication:
-                return key
+        key = self.fresh()
+        if key is not None:
+            return key
         key = read_content_version()
         with self._lock:
             self._key, self._read_at = key, time.monotonic()
@@ -106,107 +90,44 @@ class ContentVersion:
         with self._lock:
             self._key = None
 
-
-# What a 304 repeats of the full answer (RFC 9110, section 15.4.5).
-NOT_MODIFIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary", "Expires")
+    def fresh(self) -> VersionKey | None:
+        """The version if this process may still trust it, without reading it:
+        for answers given before Flask dispatches (cache_front.py)."""
+        with self._lock:
+            key, read_at = self._key, self._read_at
+        if key is None or time.monotonic() - read_at >= self.max_age:
+            return None
+        next_publication = key[1]
+        if next_publication is not None and datetime.now(UTC) >= next_publication:
+            return None
+        return key
 
 
 @dataclass(frozen=True)
-class StoredResponse:
-    body: bytes
-    headers: tuple[tuple[str, str], ...]
-    etag: str
-    last_modified: datetime | None
+class Route:
+    """What a kept page's address needs for its cache key, learnt when it was
+    rendered: the query parameters its view reads, and its interface language
+    (None: negotiated from Accept-Language)."""
 
-    @property
-    def size(self) -> int:
-        """Bytes this answer holds in memory, objects included."""
-        headers = sum(len(name) + len(value) for name, value in self.headers)
-        return len(self.body) + headers + len(self.etag) + ENTRY_OVERHEAD
-
-    @classmethod
-    def of(cls, response: Response) -> StoredResponse:
-        return cls(
-            body=response.get_data(),
-            headers=tuple(response.headers.items()),
-            etag=response.get_etag()[0] or "",
-            last_modified=response.last_modified,
-        )
-
-    def answer(self) -> Response:
-        """The stored response, or a bodiless 304 when the client's copy is current.
-
-        werkzeug decides (is_resource_modified), as make_conditional would,
-        without building the whole response first: revalidations are the most
-        frequent requests feed readers make.
-        """
-        if not is_resource_modified(request.environ, self.etag, last_modified=self.last_modified):
-            kept = [(name, value) for name, value in self.headers if name in NOT_MODIFIED_HEADERS]
-            return Response(status=304, headers=kept)
-        return Response(self.body, headers=list(self.headers))
+    query_parameters: frozenset[str]
+    language: str | None
 
 
-def _key_size(key: tuple[str, ...]) -> int:
-    return sum(len(part) for part in key)
-
-
-class PageCache:
-    """Rendered responses of one content version, least recently used first out.
-
-    Its size counts every byte an entry holds (body, headers, key and the
-    objects around them), so ``max_bytes`` bounds the memory it takes.
-    """
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[str, ...], StoredResponse] = OrderedDict()
-        self._size = 0
-        self._version: VersionKey | None = None
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    @property
-    def size(self) -> int:
-        """Bytes held now, never more than ``max_bytes``."""
-        return self._size
-
-    def get(self, key: tuple[str, ...], version: VersionKey) -> StoredResponse | None:
-        with self._lock:
-            if version != self._version:
-                return None
-            stored = self._entries.get(key)
-            if stored is not None:
-                self._entries.move_to_end(key)
-            return stored
-
-    def put(self, key: tuple[str, ...], version: VersionKey, stored: StoredResponse) -> None:
-        size = stored.size + _key_size(key)
-        # One answer may take a quarter of the cache, so a few large feeds or
-        # sitemaps never push out everything else.
-        if size > self.max_bytes // 4:
-            return
-        with self._lock:
-            if version != self._version:
-                # A new version: everything rendered before may be stale.
-                self._entries.clear()
-                self._size = 0
-                self._version = version
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._size -= old.size + _key_size(key)
-            self._entries[key] = stored
-            self._size += size
-            while self._size > self.max_bytes:
-                dropped_key, dropped = self._entries.popitem(last=False)
-                self._size -= dropped.size + _key_size(dropped_key)
+# Kept page addresses whose route is remembered; past this the memory starts over.
+MAX_ROUTES = 100_000
 
 
 @dataclass
 class Caches:
     version: ContentVersion
     pages: PageCache
+    # By path: the routes of pages that were rendered and kept.
+    routes: dict[str, Route] = field(default_factory=dict)
+
+    def learn_route(self, path: str, route: Route) -> None:
+        if len(self.routes) >= MAX_ROUTES:
+            self.routes.clear()
+        self.routes[path] = route
 
 
 def _caches() -> Caches:
@@ -223,14 +144,24 @@ def _cacheable() -> bool:
     return request.method in ("GET", "HEAD") and request.blueprint in CACHED_BLUEPRINTS
 
 
+def query_key(
+    args: MultiDict[str, str], names: frozenset[str]
+) -> tuple[list[tuple[str, str]], str]:
+    """The query parameters among ``names``, and the query part of a cache key:
+    the one rule for Flask's path here and cache_front.py's."""
+    kept = [(name, value) for name, value in args.items(multi=True) if name in names]
+    return kept, urlencode(kept)
+
+
 def _read_query() -> str:
     """Keep only the query parameters the page declared (reads_query), and
     give them back as the query part of its cache key."""
     view = current_app.view_functions.get(request.endpoint or "")
     names: frozenset[str] = getattr(view, "query_parameters", frozenset())
-    kept = [(name, value) for name, value in request.args.items(multi=True) if name in names]
+    kept, query = query_key(request.args, names)
     request.args = ImmutableMultiDict(kept)
-    return urlencode(kept)
+    g.page_query_parameters = names
+    return query
 
 
 def _serve_from_cache() -> Response | None:
@@ -241,14 +172,14 @@ def _serve_from_cache() -> Response | None:
     version = caches.version.current()
     # The host is part of the key: without IST_SITE_URL, absolute URLs follow it.
     key = (request.scheme, request.host, request.path, query, select_locale())
-    if caches.pages.max_bytes <= 0 or _key_size(key) > MAX_KEY_LENGTH:
+    if caches.pages.max_bytes <= 0 or key_size(key) > MAX_KEY_LENGTH:
         return None
     g.page_cache_entry = (key, version)
     stored = caches.pages.get(key, version)
     if stored is None:
         return None
     g.page_cache_hit = True
-    return stored.answer()
+    return stored.response(request.environ)
 
 
 def _validate_and_store(response: Response) -> Response:
@@ -261,11 +192,16 @@ def _validate_and_store(response: Response) -> Response:
     if not response.cache_control.max_age:
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config["PAGE_MAX_AGE"]
+    stored = StoredResponse.of(response)
     entry = g.get("page_cache_entry")
-    if entry is not None and _caches().pages.max_bytes > 0:
+    if entry is not None:
         key, version = entry
-        _caches().pages.put(key, version, StoredResponse.of(response))
-    return response.make_conditional(request)
+        caches = _caches()
+        caches.pages.put(key, version, stored)
+        language = None if g.get("language_negotiated") else key[-1]
+        caches.learn_route(request.path, Route(g.page_query_parameters, language))
+    # Conditional answers are made as answers from the cache are: the same bytes.
+    return stored.response(request.environ)
 
 
 class PublicSessionInterface(SecureCookieSessionInterface):

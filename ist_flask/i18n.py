@@ -10,6 +10,7 @@ from babel import Locale, negotiate_locale
 from babel.dates import format_date
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import get_locale
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.routing import BaseConverter
 
 # The one list of supported languages, in the order the site shows them.
@@ -99,11 +100,17 @@ def select_locale() -> str:
     return _negotiated_language()
 
 
+def negotiated_language(accepted: LanguageAccept, languages: list[str]) -> str:
+    """The supported language a reader's Accept-Language asks for first; English
+    by default. (cache_front.py asks too, before Flask: the one rule.)"""
+    preferred = [value for value, _quality in accepted]
+    return negotiate_locale(preferred, languages, sep="-") or DEFAULT_LANGUAGE
+
+
 def _negotiated_language() -> str:
     # The answer now depends on a request header, which caches must know.
     g.language_negotiated = True
-    preferred = [value for value, _quality in request.accept_languages]
-    return negotiate_locale(preferred, supported_languages(), sep="-") or DEFAULT_LANGUAGE
+    return negotiated_language(request.accept_languages, supported_languages())
 
 
 def _language_converter(languages: list[str]) -> type[BaseConverter]:

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from load import run_load
 from servers import resident_memory, running_site
 
-from ist_flask.caching import MAX_KEY_LENGTH, PageCache, StoredResponse
+from ist_flask.page_cache import MAX_KEY_LENGTH, PageCache, StoredResponse
 
 STATEMENT = "/fr/statements/liberez-frank-garcia-hernandez-et-ses-camarades"
 
