@@ -7,13 +7,14 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: Chromium for the browser tests (Playwright
 # never downloads a browser here), Java for the Nu HTML Checker, wrk for load,
-# newsboat as a second real feed reader.
+# newsboat as a second real feed reader, nginx in front of the site.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v newsboat >/dev/null 2>&1 || missing+=(newsboat)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq

@@ -59,7 +59,11 @@ class SiteURL(str):
 
 @contextmanager
 def running_site(
-    tmp_path: Path, database_uri: str, *arguments: str, log_name: str = "server.log"
+    tmp_path: Path,
+    database_uri: str,
+    *arguments: str,
+    log_name: str = "server.log",
+    extra_environment: dict[str, str] | None = None,
 ) -> Iterator[SiteURL]:
     """Serve the site and yield its base URL; stop it afterwards. What the
     server prints (its access log too) goes to ``tmp_path / log_name``."""
@@ -69,7 +73,7 @@ def running_site(
         process = subprocess.Popen(
             [sys.executable, "wsgi.py", "--host", "127.0.0.1", "--port", str(port), *arguments],
             cwd=ROOT,
-            env=site_environment(database_uri),
+            env={**site_environment(database_uri), **(extra_environment or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
