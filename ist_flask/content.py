@@ -153,12 +153,25 @@ def excerpt(body_html: str, summary: str | None = None) -> str:
     The summary when there is one; else the first words of the body, followed
     by " ..." when the body was cut.
     """
+    return excerpt_of_text(plain_text(body_html), summary)
+
+
+def excerpt_of_text(text: str, summary: str | None = None) -> str:
+    """excerpt, from the body's words (plain_text) already at hand."""
     if summary and summary.strip():
         return " ".join(summary.split())
-    words = plain_text(body_html).split(" ")
+    words = text.split(" ")
     if len(words) <= EXCERPT_WORDS + EXCERPT_SLACK:
         return " ".join(words)
     return " ".join(words[:EXCERPT_WORDS]) + ELLIPSIS
+
+
+def derived_texts(body_html: str, summary: str | None) -> dict[str, str]:
+    """What a translation stores beside its body and summary, made once when
+    they are written rather than on every page and feed that shows them: its
+    words for the search index, and its excerpt."""
+    text = plain_text(body_html)
+    return {"search_text": text, "excerpt": excerpt_of_text(text, summary)}
 
 
 # An apostrophe joins the parts of a word: "women's" is "womens", not "women-s".

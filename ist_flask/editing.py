@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .content import make_slug, plain_text, render_markdown
+from .content import make_slug, render_markdown
 from .extensions import db
 from .models import SlugRedirect, Statement, Translation
 
@@ -181,7 +181,6 @@ def _apply(
                 summary=summary,
                 body=body,
                 body_source=wanted.markdown,
-                search_text=plain_text(body),
                 updated_at=now,
             )
         )
@@ -200,7 +199,6 @@ def _apply(
     translation.summary = summary
     translation.body = body
     translation.body_source = wanted.markdown
-    translation.search_text = plain_text(body)
     if changed:
         # Feeds and the out-of-date check read this time.
         translation.updated_at = now

@@ -23,7 +23,7 @@ from flask_babel import force_locale, gettext
 from lxml import etree
 
 from . import queries
-from .content import clean_text, excerpt
+from .content import clean_text
 from .i18n import DEFAULT_LANGUAGE, language_name, supported_languages
 from .models import Translation
 from .urls import absolute_url, statement_url
@@ -185,7 +185,7 @@ def _add_entry(
     entry.published(translation.statement.published_at)
     entry.updated(translation.updated_at)
     entry.author(name=organisation)
-    entry.summary(text(excerpt(translation.body, translation.summary)))
+    entry.summary(text(translation.excerpt))
     entry.content(clean(translation.body), type="html")
 
 
@@ -232,7 +232,7 @@ def build_json_feed(lang: str | None) -> tuple[bytes, datetime]:
             "id": entry_id(t),
             "url": _statement_url(t),
             "title": t.title,
-            "summary": excerpt(t.body, t.summary),
+            "summary": t.excerpt,
             "content_html": t.body,
             "date_published": t.statement.published_at.isoformat(),
             "date_modified": t.updated_at.isoformat(),

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, negotiate_locale
 from babel.dates import format_date
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import get_locale
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.routing import BaseConverter
 
@@ -30,17 +33,22 @@ def is_supported(language: str) -> bool:
     return language in current_app.config["LANGUAGES"]
 
 
+# Pure functions of their arguments that CLDR answers slowly, asked for every
+# entry of every page: each answer is kept (a few per language and date).
+@cache
 def language_name(language: str) -> str:
     """The language named in itself, capitalised as a menu item: "Français"."""
     name = Locale.parse(language).get_display_name(language) or language
     return name[:1].upper() + name[1:]
 
 
+@cache
 def text_direction(language: str) -> str:
     """ "rtl" or "ltr", from the language's character order in CLDR."""
     return "rtl" if Locale.parse(language).character_order == "right-to-left" else "ltr"
 
 
+@lru_cache(maxsize=8192)
 def date_words(day: date, language: str) -> str:
     """A date as a reader of ``language`` writes it in full.
 
@@ -131,18 +139,23 @@ def page_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
-def _date_filter(moment: datetime) -> str:
-    return date_words(local_date(moment, current_app.config["TIMEZONE"]), page_language())
+# The filters read the page's language and zone from the template's context,
+# where _template_globals put them once: a listing asks for dozens of dates.
+@pass_context
+def _date_filter(context: Context, moment: datetime) -> str:
+    return date_words(local_date(moment, context["time_zone"]), context["page_language"])
 
 
-def _iso_date_filter(moment: datetime) -> str:
-    return local_date(moment, current_app.config["TIMEZONE"]).isoformat()
+@pass_context
+def _iso_date_filter(context: Context, moment: datetime) -> str:
+    return local_date(moment, context["time_zone"]).isoformat()
 
 
 def _template_globals() -> dict[str, object]:
     language = page_language()
     return {
         "page_language": language,
+        "time_zone": current_app.config["TIMEZONE"],
         "page_direction": text_direction(language),
         "language_name": language_name,
         "text_direction": text_direction,

@@ -17,11 +17,12 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
-from .content import DRAFT, PUBLISHED, STATUSES
+from .content import DRAFT, PUBLISHED, STATUSES, derived_texts
 from .extensions import Base, db
 
 __all__ = [
@@ -147,8 +148,11 @@ class Translation(Model):
     body: Mapped[str] = mapped_column(Text)
     # The Markdown the editor wrote `body` from; None for HTML that came by import.
     body_source: Mapped[str | None] = mapped_column(Text)
-    # The words of `body`, which the search index reads (migration 0004).
+    # The words of `body`, which the search index reads (migration 0004), and
+    # the excerpt listings and feeds show (migration 0009): both derived from
+    # body and summary when those are written (_derive_texts, the import).
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    excerpt: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     statement: Mapped[Statement] = relationship(back_populates="translations")
@@ -162,6 +166,15 @@ class Translation(Model):
             return False
         original = self.statement.translation(self.statement.original_language)
         return original is not None and original.updated_at > self.updated_at
+
+
+@event.listens_for(Translation, "before_insert")
+@event.listens_for(Translation, "before_update")
+def _derive_texts(_mapper: Mapper[Translation], _connection: object, target: Translation) -> None:
+    # Every ORM write goes through here, so no page has to parse a body to
+    # show an excerpt, and no writer can forget to keep them in step.
+    for name, value in derived_texts(target.body, target.summary).items():
+        setattr(target, name, value)
 
 
 class SlugRedirect(Model):

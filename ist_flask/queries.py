@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, tuple_
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from .extensions import db
-from .models import PUBLISHED, SlugRedirect, Statement, Translation
+from .models import PUBLISHED, SlugRedirect, Statement, Translation, UTCDateTime
 from .stemming import fold
 
 # Bound parameters per IN list: SQLite allows 32,766, PostgreSQL 65,535.
@@ -45,40 +46,101 @@ def _newest_order(languages: Sequence[str]) -> tuple[Any, ...]:
     return (Statement.published_at.desc(), Statement.id.desc(), _language_position(languages))
 
 
+# What a listing shows of a translation: not its texts, which are most of
+# what it weighs (excerpts are stored). Reading a text left out raises, so a
+# template that starts to need one fails its tests instead of adding a query
+# per entry.
+LISTED_COLUMNS = (
+    Translation.id,
+    Translation.statement_id,
+    Translation.language,
+    Translation.title,
+    Translation.slug,
+    Translation.excerpt,
+    Translation.updated_at,
+)
+
+
+def _listed() -> Any:
+    return load_only(*LISTED_COLUMNS, raiseload=True)
+
+
 def _listing(language: str | None, languages: Sequence[str]) -> Select[Translation]:
     return _newest_first(select(Translation), language, languages).options(
-        contains_eager(Translation.statement)
+        contains_eager(Translation.statement), _listed()
     )
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A place in a listing: one entry, the statement's time and id and the
+    translation's language, which a keyset page starts after (older) or
+    ends before (newer)."""
+
+    published_at: datetime
+    statement_id: int
+    language: str
+
+    @classmethod
+    def of(cls, translation: Translation) -> Cursor:
+        statement = translation.statement
+        return cls(statement.published_at, statement.id, translation.language)
 
 
 def listing_page(
-    language: str | None, languages: Sequence[str], page: int, per_page: int
+    language: str | None,
+    languages: Sequence[str],
+    per_page: int,
+    older_than: Cursor | None = None,
+    newer_than: Cursor | None = None,
 ) -> tuple[list[Translation], bool]:
-    """One page of the listing, newest statement first, and whether an older page follows.
+    """A page of the listing, newest statement first, and whether more
+    entries follow it in the direction it was read.
 
-    The page's ids are found first, from the indexes alone, so the rows that
-    OFFSET skips never have their texts read; one row more than the page says
-    whether another follows, so no COUNT runs over the whole site. Either way
-    the cost of a page does not grow with the number of statements.
+    The first page; the entries after ``older_than``; or the ``per_page``
+    entries just before ``newer_than``. Each is a range of the statements'
+    (time, id) index read from where the page starts, so a page deep in the
+    archive costs what the first does, however many statements there are.
+    One row more than the page says whether another follows: no COUNT.
     """
-    ids = (
-        _newest_first(select(Translation.id), language, languages)
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
-        .subquery()
-    )
-    # Driven from the ids: filtering again here would let SQLite walk every
-    # visible statement to find these few.
-    query = (
-        select(Translation)
-        .select_from(ids)
-        .join(Translation, Translation.id == ids.c.id)
-        .join(Translation.statement)
-        .options(contains_eager(Translation.statement))
-        .order_by(*_newest_order(languages))
-    )
+    position = _language_position(languages)
+    query = _listing(language, languages).limit(per_page + 1)
+    if older_than is not None:
+        query = query.where(*_beyond(older_than, position, languages, older=True))
+    elif newer_than is not None:
+        query = (
+            query.where(*_beyond(newer_than, position, languages, older=False))
+            .order_by(None)
+            .order_by(Statement.published_at, Statement.id, position.desc())
+        )
     translations = list(db.session.execute(query).scalars())
-    return translations[:per_page], len(translations) > per_page
+    more = len(translations) > per_page
+    translations = translations[:per_page]
+    if newer_than is not None:
+        translations.reverse()
+    return translations, more
+
+
+def _beyond(
+    cursor: Cursor, position: Any, languages: Sequence[str], older: bool
+) -> tuple[ColumnElement[bool], ...]:
+    """The entries older (or newer) than ``cursor``: the statements up to
+    its own, read from the index, less its translations on the other side."""
+    key = tuple_(Statement.published_at, Statement.id)
+    mark = tuple_(literal(cursor.published_at, UTCDateTime()), literal(cursor.statement_id))
+    place = languages.index(cursor.language) if cursor.language in languages else len(languages)
+    if older:
+        return key <= mark, ~and_(Statement.id == cursor.statement_id, position <= place)
+    return key >= mark, ~and_(Statement.id == cursor.statement_id, position >= place)
+
+
+def entries_at(
+    language: str | None, languages: Sequence[str], offset: int, count: int
+) -> list[Translation]:
+    """``count`` entries from ``offset`` in the listing (0: the newest): where
+    the numbered pages of old links start, found once to redirect them."""
+    query = _listing(language, languages).offset(offset).limit(count)
+    return list(db.session.execute(query).scalars())
 
 
 def month_entries(
@@ -117,7 +179,9 @@ def translation_by_slug(language: str, slug: str) -> Translation | None:
         select(Translation)
         .join(Translation.statement)
         .options(
-            contains_eager(Translation.statement).selectinload(Statement.translations),
+            contains_eager(Translation.statement)
+            .selectinload(Statement.translations)
+            .options(_listed()),
         )
         .where(
             Translation.language == language,
@@ -131,8 +195,12 @@ def translation_by_slug(language: str, slug: str) -> Translation | None:
 def feed_entries(language: str | None, languages: Sequence[str], limit: int) -> list[Translation]:
     """The newest published translations for a feed, siblings loaded for hreflang links."""
     query = (
-        _listing(language, languages)
-        .options(contains_eager(Translation.statement).selectinload(Statement.translations))
+        _newest_first(select(Translation), language, languages)
+        .options(
+            contains_eager(Translation.statement)
+            .selectinload(Statement.translations)
+            .options(_listed())
+        )
         .limit(limit)
     )
     return list(db.session.scalars(query).unique())

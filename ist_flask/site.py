@@ -12,11 +12,11 @@ from werkzeug.wrappers import Response
 
 from . import queries, search
 from .caching import reads_query
-from .content import clean_text, excerpt, is_valid_slug
+from .content import clean_text, is_valid_slug
 from .i18n import as_utc, in_zone, supported_languages
 from .models import Translation
 from .social import statement_card
-from .urls import page_number, statement_path
+from .urls import LISTING_PLACES, cursor_value, listing_cursor, page_number, statement_path
 
 bp = Blueprint("site", __name__)
 
@@ -28,7 +28,7 @@ def _search_box() -> dict[str, int]:
 
 
 def _entries(translations: list[Translation]) -> list[dict[str, Any]]:
-    return [{"translation": t, "excerpt": excerpt(t.body, t.summary)} for t in translations]
+    return [{"translation": t, "excerpt": t.excerpt} for t in translations]
 
 
 def _language_pages(endpoint: str, **values: Any) -> dict[str, str]:
@@ -38,26 +38,57 @@ def _language_pages(endpoint: str, **values: Any) -> dict[str, str]:
 
 @bp.get("/", defaults={"lang": None})
 @bp.get("/<lang:lang>/")
-@reads_query("page", "fm", "fy")
+@reads_query("page", *LISTING_PLACES, "fm", "fy")
 def index(lang: str | None) -> str | Response:
     if lang is None and "fm" in request.args and "fy" in request.args:
         return _old_archive_redirect()
-    page = page_number()
+    languages = supported_languages()
     per_page = current_app.config["ENTRIES_PER_PAGE"]
-    translations, more = queries.listing_page(lang, supported_languages(), page, per_page)
-    if page > 1 and not translations:
+    if "page" in request.args:
+        return _numbered_page_redirect(lang, languages, per_page)
+    older_than = listing_cursor("older")
+    newer_than = None if older_than else listing_cursor("newer")
+    translations, more = queries.listing_page(lang, languages, per_page, older_than, newer_than)
+    if (older_than or newer_than) and not translations:
         abort(404)
+    if newer_than is not None and not more:
+        # What is newer fits on the first page, which is where it is shown.
+        return redirect(url_for("site.index", lang=lang))
+    first, last = (
+        (queries.Cursor.of(t) for t in (translations[0], translations[-1]))
+        if translations
+        else (None, None)
+    )
+    has_older = more or newer_than is not None
+    has_newer = older_than is not None or newer_than is not None
     return render_template(
         "index.html",
         lang=lang,
         entries=_entries(translations),
-        page=page,
-        newer=url_for("site.index", lang=lang, page=page - 1) if page > 1 else None,
-        older=url_for("site.index", lang=lang, page=page + 1) if more else None,
+        first_page=not (older_than or newer_than),
+        newer=url_for("site.index", lang=lang, newer=cursor_value(first))
+        if has_newer and first
+        else None,
+        older=url_for("site.index", lang=lang, older=cursor_value(last))
+        if has_older and last
+        else None,
         language_pages=_language_pages("site.index"),
         hreflang_pages=_language_pages("site.index") if lang else None,
         x_default=url_for("site.index", lang=None),
     )
+
+
+def _numbered_page_redirect(lang: str | None, languages: list[str], per_page: int) -> Response:
+    """?page=N, the listing's links before they named a place: on to where
+    that page starts now, or a 404 past the end."""
+    page = page_number()
+    if page == 1:
+        return redirect(url_for("site.index", lang=lang))
+    around = queries.entries_at(lang, languages, (page - 1) * per_page - 1, 2)
+    if len(around) < 2:
+        abort(404)
+    older = cursor_value(queries.Cursor.of(around[0]))
+    return redirect(url_for("site.index", lang=lang, older=older))
 
 
 def _old_archive_redirect() -> Response:

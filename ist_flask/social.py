@@ -8,7 +8,7 @@ from typing import Any
 from babel.core import get_global
 from flask import current_app
 
-from .content import excerpt, short_description
+from .content import short_description
 from .models import Translation
 from .urls import absolute_url, statement_url
 
@@ -32,7 +32,7 @@ def _url(translation: Translation) -> str:
 def statement_card(translation: Translation, translations: list[Translation]) -> dict[str, Any]:
     """The meta tags and the JSON-LD of one translation's page."""
     statement = translation.statement
-    description = short_description(excerpt(translation.body, translation.summary))
+    description = short_description(translation.excerpt)
     organisation = current_app.config["ORGANISATION_NAME"]
     image = absolute_url("static", filename="share.png")
     others = [t for t in translations if t.language != translation.language]

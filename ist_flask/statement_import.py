@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, cast
 
 from sqlalchemy import Table, insert, select
 
-from .content import DEFAULT_LIMITS, TextLimits, make_slug, plain_text
+from .content import DEFAULT_LIMITS, TextLimits, derived_texts, make_slug
 from .extensions import db, without_statement_timeout
 from .models import SlugRedirect, Statement, Translation
 from .queries import LOOKUP_CHUNK
@@ -119,7 +119,7 @@ def _write_batch(batch: Sequence[StatementRecord], slugs: SlugAllocator) -> None
                     "summary": t.summary,
                     "body": t.body,
                     "body_source": t.markdown,
-                    "search_text": plain_text(t.body),
+                    **derived_texts(t.body, t.summary),
                     "updated_at": t.updated or record.published,
                 }
             )

@@ -29,7 +29,7 @@ CACHED = [
     "/sitemap.xml",
     "/robots.txt",
     "/search?q=frank",
-    "/?page=1",
+    "/?older=20210713T000000Z.2.en",
 ]
 
 

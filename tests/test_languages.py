@@ -138,7 +138,7 @@ def test_statement_pages_carry_hreflang_alternates_x_default_and_canonical(
 
 
 def test_language_front_pages_carry_alternates_for_every_language(client: FlaskClient) -> None:
-    page = parse(client.get("/tr/?page=1"))
+    page = parse(client.get("/tr/?page=1", follow_redirects=True))
     alternates = {
         link.get("hreflang"): link.get("href")
         for link in page.cssselect("head link[rel=alternate][hreflang]")

@@ -84,11 +84,15 @@ def counting(app: Flask) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def queries_for(app: Flask, path: str) -> int:
+def queries_for(app: Flask, path: str, status: int = 200) -> int:
+    """The statements a request for ``path`` runs. A numbered page of old
+    links (?page=N) is counted where it leads: the listing's own link."""
     client = app.test_client()
+    if "page=" in path and status == 200:
+        path = client.get(path).headers["Location"]
     with counting(app) as seen:
         response = client.get(path)
-    assert response.status_code == 200, path
+    assert response.status_code == status, path
     return len(seen)
 
 
@@ -119,3 +123,11 @@ def test_a_listing_page_costs_the_same_however_many_statements(
     after = {path: queries_for(app, path) for path in paths}
     # The content version, then the page's rows.
     assert before == after == dict.fromkeys(paths, 2), (before, after)
+
+
+def test_a_numbered_page_of_old_links_is_redirected_in_two_queries(
+    with_thousand: Callable[..., Flask],
+) -> None:
+    app = with_thousand(("en", "fr"), PAGE_CACHE_BYTES=0)
+    # The content version, then the two entries around the page's start.
+    assert queries_for(app, "/?page=30", status=302) == 2
