@@ -29,6 +29,8 @@ from .queries import visible
 from .stemming import WORD, fold, stem, stem_folded, stems
 
 MAX_QUERY_LENGTH = 200
+# SQLite's search index of stems (migration 0008); the import fills it itself.
+SQLITE_INDEX = "translations_search"
 MAX_TERMS = 12
 # A phrase in double quotes, or a word.
 _CLAUSE = re.compile(r'"([^"]*)"|(\w+)')
@@ -103,10 +105,10 @@ def _sqlite(
 ) -> tuple[list[SearchHit], int]:
     # Without a language, words are also taken as they are ("simple").
     match = sqlite_match(clauses, searched if language else [*searched, None])
-    fts = table("translations_search", column("rowid"))
+    fts = table(SQLITE_INDEX, column("rowid"))
     conditions: list[ColumnElement[bool]] = [
         visible(),
-        literal_column("translations_search").op("MATCH")(match),
+        literal_column(SQLITE_INDEX).op("MATCH")(match),
     ]
     if language is not None:
         conditions.append(Translation.language == language)
@@ -120,7 +122,7 @@ def _sqlite(
     rows = db.session.execute(
         # bm25 is lower for better matches; titles weigh ten times the text.
         base.order_by(
-            literal_column("bm25(translations_search, 10.0, 1.0)"), Statement.published_at.desc()
+            literal_column(f"bm25({SQLITE_INDEX}, 10.0, 1.0)"), Statement.published_at.desc()
         )
         .limit(per_page)
         .offset((page - 1) * per_page)

@@ -10,24 +10,20 @@ goes in quickly and a bad one leaves the database as it was.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, BinaryIO, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, text
 
-from .content import DEFAULT_LIMITS, TextLimits, derived_texts, make_slug
+from .content import DEFAULT_LIMITS, TextLimits, make_slug
 from .extensions import db, without_statement_timeout
+from .import_pipeline import PreparedStatement, PreparedTranslation, prepared_batches
 from .models import SlugRedirect, Statement, Translation
 from .queries import LOOKUP_CHUNK
-from .statement_file import (
-    StatementFileError,
-    StatementRecord,
-    inspect_statement_file,
-    read_statement_file,
-)
-
-BATCH_SIZE = 1000
+from .search import SQLITE_INDEX
+from .statement_file import StatementFileError, inspect_statement_file
 
 Progress = Callable[[int], None]
 SlugKey = tuple[str, str]  # (language, slug)
@@ -75,13 +71,17 @@ def import_statement_file(
     if on_checked is not None:
         on_checked(checked.count)
     slugs = SlugAllocator(set(checked.slugs), limits.slug)
-    with open_file() as stream:
-        records = read_statement_file(stream, languages, limits)
+    index = SearchIndex.of_database()
+    prepared = prepared_batches(open_file, languages, limits, index is not None, checked.count)
+    # closing: a child process preparing the batches stops with the import.
+    with closing(prepared) as batches:
         try:
-            while batch := list(islice(records, BATCH_SIZE)):
-                _write_batch(batch, slugs)
+            for batch in batches:
+                _write_batch(batch, slugs, index)
                 if progress is not None:
                     progress(len(batch))
+            if index is not None:
+                index.resume()
         except BaseException:
             db.session.rollback()
             raise
@@ -89,27 +89,80 @@ def import_statement_file(
     return checked.count
 
 
-def _write_batch(batch: Sequence[StatementRecord], slugs: SlugAllocator) -> None:
-    """Insert one batch with multi-row INSERTs: statements, translations, old slugs."""
+class SearchIndex:
+    """SQLite's search index (migration 0008) during an import: filled with
+    the stems the import prepared, in its own process or beside it, instead
+    of by the trigger, which would stem every text again in this one. The
+    trigger is dropped inside the import's transaction and made again from
+    its own SQL before the commit, so a failed import leaves it as it was."""
+
+    TRIGGER = "translations_search_insert"
+
+    def __init__(self, trigger_sql: str) -> None:
+        self.trigger_sql = trigger_sql
+        self.suspended = False
+
+    @classmethod
+    def of_database(cls) -> SearchIndex | None:
+        if db.engine.dialect.name != "sqlite":
+            return None  # PostgreSQL's index is a generated column: nothing to do
+        sql = db.session.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
+            {"name": cls.TRIGGER},
+        ).scalar()
+        return cls(sql) if sql else None
+
+    def suspend(self) -> None:
+        """Drop the trigger: only after a first insert, which begins the
+        import's transaction (SQLite's own DDL does not)."""
+        if not self.suspended:
+            db.session.execute(text(f"DROP TRIGGER {self.TRIGGER}"))
+            self.suspended = True
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        """Index ``rows`` ({"rowid", "title", "body"}: stems)."""
+        db.session.execute(
+            text(f"INSERT INTO {SQLITE_INDEX}(rowid, title, body) VALUES (:rowid, :title, :body)"),
+            rows,
+        )
+
+    def resume(self) -> None:
+        if self.suspended:
+            db.session.execute(text(self.trigger_sql))
+            self.suspended = False
+
+
+def _write_batch(
+    batch: Sequence[PreparedStatement], slugs: SlugAllocator, index: SearchIndex | None
+) -> None:
+    """Insert one batch with multi-row INSERTs: statements, translations, old slugs, stems."""
     ids = db.session.scalars(
         insert(Statement).returning(Statement.id, sort_by_parameter_order=True),
         [
             {
-                "published_at": record.published,
-                "original_language": record.original,
-                "status": record.status,
+                "published_at": p.record.published,
+                "original_language": p.record.original,
+                "status": p.record.status,
                 "version": 1,
             }
-            for record in batch
+            for p in batch
         ],
     ).all()
+    if index is not None:
+        index.suspend()
     slugs.learn_taken(
-        [(t.language, slugs.made(t.title)) for r in batch for t in r.translations if not t.slug]
+        [
+            (t.language, slugs.made(t.title))
+            for p in batch
+            for t in p.record.translations
+            if not t.slug
+        ]
     )
     rows: list[dict[str, Any]] = []
-    old_slugs: list[tuple[str, ...]] = []
-    for statement_id, record in zip(ids, batch, strict=True):
-        for t in record.translations:
+    prepared: list[PreparedTranslation] = []
+    for statement_id, statement in zip(ids, batch, strict=True):
+        for p in statement.translations:
+            t = p.record
             rows.append(
                 {
                     "statement_id": statement_id,
@@ -119,28 +172,36 @@ def _write_batch(batch: Sequence[StatementRecord], slugs: SlugAllocator) -> None
                     "summary": t.summary,
                     "body": t.body,
                     "body_source": t.markdown,
-                    **derived_texts(t.body, t.summary),
-                    "updated_at": t.updated or record.published,
+                    "search_text": p.search_text,
+                    "excerpt": p.excerpt,
+                    "updated_at": t.updated or statement.record.published,
                 }
             )
-            old_slugs.append(t.old_slugs)
+            prepared.append(p)
     # The table's INSERT, not the ORM's: the ORM starts a new executemany
     # whenever the set of None columns changes from one row to the next.
     table = cast(Table, Translation.__table__)
-    if not any(old_slugs):
+    if index is None and not any(p.record.old_slugs for p in prepared):
         db.session.execute(insert(table), rows)
         return
     translation_ids = db.session.scalars(
         insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
     ).all()
-    db.session.execute(
-        insert(cast(Table, SlugRedirect.__table__)),
-        [
-            {"language": row["language"], "slug": old, "translation_id": translation_id}
-            for translation_id, row, olds in zip(translation_ids, rows, old_slugs, strict=True)
-            for old in olds
-        ],
-    )
+    if index is not None:
+        index.add(
+            [
+                {"rowid": translation_id, "title": p.stems[0], "body": p.stems[1]}
+                for translation_id, p in zip(translation_ids, prepared, strict=True)
+                if p.stems is not None
+            ]
+        )
+    redirects = [
+        {"language": p.record.language, "slug": old, "translation_id": translation_id}
+        for translation_id, p in zip(translation_ids, prepared, strict=True)
+        for old in p.record.old_slugs
+    ]
+    if redirects:
+        db.session.execute(insert(cast(Table, SlugRedirect.__table__)), redirects)
 
 
 def slug_owners(keys: Iterable[SlugKey]) -> dict[SlugKey, SlugOwner]:

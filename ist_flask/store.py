@@ -13,7 +13,10 @@ from sqlalchemy.orm import selectinload
 from .extensions import db, without_statement_timeout
 from .models import Statement, Translation
 from .statement_file import StatementRecord, TranslationRecord
-from .statement_import import BATCH_SIZE, import_statement_file
+from .statement_import import import_statement_file
+
+# Statements read from the database at a time by an export.
+EXPORT_BATCH = 1000
 
 
 def count_statements() -> int:
@@ -32,7 +35,7 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
         select(Statement)
         .options(selectinload(Statement.translations).selectinload(Translation.old_slugs))
         .order_by(Statement.published_at, Statement.id)
-        .execution_options(yield_per=BATCH_SIZE)
+        .execution_options(yield_per=EXPORT_BATCH)
     )
     for statement in db.session.scalars(query):
         translations = statement.translations_in(languages)

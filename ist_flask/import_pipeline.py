@@ -1,0 +1,157 @@
+"""An import's records made ready to write, in a second process when there is a core for it.
+
+Beside writing, an import spends as long again on pure computation over the
+file: parsing the JSON, cleaning and sanitising the HTML, and making each
+translation's words, excerpt and (on SQLite) the stems its search index holds.
+So, given two cores, a forked child reads and prepares the file batch by batch
+while the parent writes the one before: a queue of one batch keeps memory
+flat. The child reads the file as the parent would (``open_file`` is
+inherited, not pickled) and never touches the database.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from multiprocessing import get_all_start_methods, get_context
+from queue import Empty
+from typing import TYPE_CHECKING, BinaryIO
+
+from .content import TextLimits, derived_texts
+from .statement_file import (
+    StatementFileError,
+    StatementRecord,
+    TranslationRecord,
+    read_statement_file,
+)
+from .stemming import stemmed_text
+
+# Statements a batch holds: about 8 MB of prepared text (2.5 translations of
+# 8 KB each, as words and stems too); one batch waits in the queue at most,
+# so the child is never more than two batches ahead.
+BATCH_SIZE = 200
+# Files smaller than this are prepared in the importing process: starting a
+# child would cost more than it saves (the demo content, the editor's tests).
+PARALLEL_FROM = 2_000
+# How long the parent waits for a batch before it checks that the child lives.
+POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class PreparedTranslation:
+    record: TranslationRecord
+    search_text: str
+    excerpt: str
+    # The stems of the title and of the words, for SQLite's search index
+    # (migration 0008); None where the database stems its own (PostgreSQL).
+    stems: tuple[str, str] | None
+
+
+@dataclass(frozen=True)
+class PreparedStatement:
+    record: StatementRecord
+    translations: tuple[PreparedTranslation, ...]
+
+
+Batch = list[PreparedStatement]
+# What the child sends: a batch; the problems of a file that changed since it
+# was checked (StatementFileError does not survive pickling whole); a
+# traceback; and None at the end.
+Message = Batch | tuple[str, ...] | str | None
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
+
+
+def prepare(record: StatementRecord, with_stems: bool) -> PreparedStatement:
+    prepared = []
+    for t in record.translations:
+        texts = derived_texts(t.body, t.summary)
+        stems = (
+            (stemmed_text(t.language, t.title), stemmed_text(t.language, texts["search_text"]))
+            if with_stems
+            else None
+        )
+        prepared.append(PreparedTranslation(t, texts["search_text"], texts["excerpt"], stems))
+    return PreparedStatement(record, tuple(prepared))
+
+
+def _batches(
+    open_file: Callable[[], BinaryIO],
+    languages: Sequence[str],
+    limits: TextLimits,
+    with_stems: bool,
+) -> Iterator[Batch]:
+    with open_file() as stream:
+        records = read_statement_file(stream, languages, limits)
+        while chunk := list(islice(records, BATCH_SIZE)):
+            yield [prepare(record, with_stems) for record in chunk]
+
+
+def prepared_batches(
+    open_file: Callable[[], BinaryIO],
+    languages: Sequence[str],
+    limits: TextLimits,
+    with_stems: bool,
+    count: int,
+) -> Generator[Batch, None, None]:
+    """The file's statements, prepared, in batches: by a child process when
+    the file holds ``PARALLEL_FROM`` statements or more and a second core is
+    there, else here."""
+    if count < PARALLEL_FROM or len(os.sched_getaffinity(0)) < 2 or not _can_fork():
+        yield from _batches(open_file, languages, limits, with_stems)
+        return
+    context = get_context("fork")
+    queue: Queue[Message] = context.Queue(maxsize=1)
+    child = context.Process(
+        target=_produce, args=(queue, open_file, languages, limits, with_stems), daemon=True
+    )
+    child.start()
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=POLL_SECONDS)
+            except Empty:
+                if not child.is_alive():
+                    raise RuntimeError(
+                        f"the process reading the file stopped (exit code {child.exitcode})"
+                    ) from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, tuple):
+                raise StatementFileError(item)
+            if isinstance(item, str):
+                raise RuntimeError(f"reading the file failed:\n{item}")
+            yield item
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def _can_fork() -> bool:
+    return "fork" in get_all_start_methods()
+
+
+def _produce(
+    queue: Queue[Message],
+    open_file: Callable[[], BinaryIO],
+    languages: Sequence[str],
+    limits: TextLimits,
+    with_stems: bool,
+) -> None:
+    """The child: each batch into the queue, then None; or what went wrong, as text."""
+    try:
+        for batch in _batches(open_file, languages, limits, with_stems):
+            queue.put(batch)
+    except StatementFileError as error:
+        queue.put(tuple(error.problems))
+        return
+    except BaseException:  # the parent reports it, whatever it is
+        queue.put(traceback.format_exc())
+        return
+    queue.put(None)
