@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from .extensions import db
@@ -19,9 +19,14 @@ from .stemming import fold
 LOOKUP_CHUNK = 500
 
 
-def visible() -> ColumnElement[bool]:
-    """Readers see published statements whose time has come: no drafts, nothing scheduled."""
-    return and_(Statement.status == PUBLISHED, Statement.published_at <= datetime.now(UTC))
+def visible(until: datetime | None = None) -> ColumnElement[bool]:
+    """Readers see published statements whose time has come: no drafts, nothing
+    scheduled. ``until``: only those up to then, when that is earlier than now."""
+    now = datetime.now(UTC)
+    # One upper bound on the time, not two: SQLite reads the index from the
+    # one it is given, and from now it would walk every newer statement.
+    bound = now if until is None or until > now else until
+    return and_(Statement.status == PUBLISHED, Statement.published_at <= bound)
 
 
 def _language_position(languages: Sequence[str]):  # type: ignore[no-untyped-def]
@@ -33,9 +38,15 @@ def _language_position(languages: Sequence[str]):  # type: ignore[no-untyped-def
     )
 
 
-def _newest_first(query: Select, language: str | None, languages: Sequence[str]) -> Select:  # type: ignore[type-arg]
-    """``query`` over visible translations (in ``language``; None: all), newest first."""
-    query = query.join(Translation.statement).where(visible())
+def _newest_first(
+    query: Select,  # type: ignore[type-arg]
+    language: str | None,
+    languages: Sequence[str],
+    until: datetime | None = None,
+) -> Select:  # type: ignore[type-arg]
+    """``query`` over visible translations (in ``language``; None: all; up to
+    ``until``), newest first."""
+    query = query.join(Translation.statement).where(visible(until))
     if language is not None:
         query = query.where(Translation.language == language)
     return query.order_by(*_newest_order(languages))
@@ -65,8 +76,10 @@ def _listed() -> Any:
     return load_only(*LISTED_COLUMNS, raiseload=True)
 
 
-def _listing(language: str | None, languages: Sequence[str]) -> Select[Translation]:
-    return _newest_first(select(Translation), language, languages).options(
+def _listing(
+    language: str | None, languages: Sequence[str], until: datetime | None = None
+) -> Select[Translation]:
+    return _newest_first(select(Translation), language, languages, until).options(
         contains_eager(Translation.statement), _listed()
     )
 
@@ -104,7 +117,8 @@ def listing_page(
     One row more than the page says whether another follows: no COUNT.
     """
     position = _language_position(languages)
-    query = _listing(language, languages).limit(per_page + 1)
+    until = older_than.published_at if older_than is not None else None
+    query = _listing(language, languages, until).limit(per_page + 1)
     if older_than is not None:
         query = query.where(*_beyond(older_than, position, languages, older=True))
     elif newer_than is not None:
@@ -124,14 +138,23 @@ def listing_page(
 def _beyond(
     cursor: Cursor, position: Any, languages: Sequence[str], older: bool
 ) -> tuple[ColumnElement[bool], ...]:
-    """The entries older (or newer) than ``cursor``: the statements up to
-    its own, read from the index, less its translations on the other side."""
-    key = tuple_(Statement.published_at, Statement.id)
-    mark = tuple_(literal(cursor.published_at, UTCDateTime()), literal(cursor.statement_id))
+    """The entries older (or newer) than ``cursor``: the statements up to its
+    own (its time bounds the index range: visible(until) for older ones),
+    less those of its time on the other side of its id, and its own
+    translations on the other side of its language."""
+    moment = literal(cursor.published_at, UTCDateTime())
+    same_time = Statement.published_at == moment
     place = languages.index(cursor.language) if cursor.language in languages else len(languages)
     if older:
-        return key <= mark, ~and_(Statement.id == cursor.statement_id, position <= place)
-    return key >= mark, ~and_(Statement.id == cursor.statement_id, position >= place)
+        return (
+            ~and_(same_time, Statement.id > cursor.statement_id),
+            ~and_(Statement.id == cursor.statement_id, position <= place),
+        )
+    return (
+        Statement.published_at >= moment,
+        ~and_(same_time, Statement.id < cursor.statement_id),
+        ~and_(Statement.id == cursor.statement_id, position >= place),
+    )
 
 
 def entries_at(

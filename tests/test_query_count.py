@@ -131,3 +131,42 @@ def test_a_numbered_page_of_old_links_is_redirected_in_two_queries(
     app = with_thousand(("en", "fr"), PAGE_CACHE_BYTES=0)
     # The content version, then the two entries around the page's start.
     assert queries_for(app, "/?page=30", status=302) == 2
+
+
+def sqlite_steps(app: Flask, path: str) -> int:
+    """How many steps SQLite's virtual machine takes to answer ``path``: how
+    much of the database a page reads, whatever the machine's speed."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0  # go on
+
+    def watch(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.set_progress_handler(count, 1)  # every instruction
+
+    with app.app_context():
+        engine = db.engine
+        engine.dispose()  # new connections, each watched
+    event.listen(engine, "connect", watch)
+    try:
+        assert app.test_client().get(path).status_code == 200, path
+    finally:
+        event.remove(engine, "connect", watch)
+    return steps[0]
+
+
+@pytest.mark.skipif(bool(SERVER_DATABASE), reason="counts SQLite's own steps")
+@pytest.mark.parametrize(("language", "last_page"), [("", 100), ("fr/", 50)])
+def test_a_page_deep_in_the_listing_reads_no_more_than_the_second(
+    with_thousand: Callable[..., Flask], language: str, last_page: int
+) -> None:
+    """Keyset pages: the deepest page reads what the second does. With OFFSET,
+    or with the index read from now rather than from the page's place, it
+    read every newer entry."""
+    app = with_thousand(("en", "fr"), PAGE_CACHE_BYTES=0)
+    client = app.test_client()
+    second = client.get(f"/{language}?page=2").headers["Location"]
+    last = client.get(f"/{language}?page={last_page}").headers["Location"]
+    shallow, deep = sqlite_steps(app, second), sqlite_steps(app, last)
+    assert deep < shallow * 1.5, (shallow, deep)
