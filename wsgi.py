@@ -13,15 +13,16 @@ import argparse
 import contextlib
 import errno
 import logging
+import os
 import resource
 import sys
 import time
+import traceback
 
-from flask_migrate import upgrade
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from waitress.server import create_server
 
-from ist_flask import create_app, store
+from ist_flask import create_app, init_migrations, store
 from ist_flask.access_log import AccessLog
 from ist_flask.config import ConfigurationError
 from ist_flask.extensions import db
@@ -29,7 +30,8 @@ from ist_flask.i18n import supported_languages
 from ist_flask.statement_file import StatementFileError
 
 try:
-    app = create_app()
+    # Without Flask-Migrate: upgrade_database runs the migrations in a child.
+    app = create_app(migrations=False)
 except ConfigurationError as error:
     # A setting to fix, not a bug: say so plainly, without a traceback.
     sys.exit(f"ist_flask cannot start: {error}")
@@ -47,10 +49,68 @@ MAX_HEADER_BYTES = 64 * 1024
 CHANNEL_TIMEOUT = 20
 
 
-def prepare_database(load_demo: bool) -> None:
-    """Upgrade the schema, then load the demo statements into an empty site."""
+class DatabaseUnavailable(Exception):
+    """The database refused or did not answer while it was being upgraded."""
+
+
+# The exit code of a migrating child whose database did not answer.
+_UNAVAILABLE = 3
+
+
+def upgrade_database() -> None:
+    """Bring the schema to the latest migration in a forked child process, so
+    that alembic and what it loads (about 11 MB) never stay in the server."""
+    if not hasattr(os, "fork"):
+        _upgrade_here()
+        return
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(read_end)
+        code = 0
+        try:
+            with app.app_context():
+                # The parent's pooled connections are not the child's to use or close.
+                db.engine.dispose(close=False)
+            _upgrade_here()
+        except (OperationalError, InterfaceError) as error:
+            os.write(write_end, _first_line(error).encode("utf-8", "replace"))
+            code = _UNAVAILABLE
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reasons:
+        reason = reasons.read().decode("utf-8", "replace")
+    _, status = os.waitpid(child, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code == _UNAVAILABLE:
+        raise DatabaseUnavailable(reason)
+    if code != 0:
+        sys.exit("ist_flask cannot start: the database could not be upgraded (see above)")
+
+
+def _upgrade_here() -> None:
+    # alembic says which of its plugins it loads, at INFO, as it is imported:
+    # noise before the one line that says the server is ready (or why not).
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from flask_migrate import upgrade
+
+    init_migrations(app)
     with app.app_context():
         upgrade()
+
+
+def _first_line(error: OperationalError | InterfaceError) -> str:
+    return str(error.orig or error).strip().splitlines()[0]
+
+
+def prepare_database(load_demo: bool) -> None:
+    """Upgrade the schema, then load the demo statements into an empty site."""
+    upgrade_database()
+    with app.app_context():
         if load_demo and not store.has_statements():
             try:
                 count = store.load_demo(supported_languages())
@@ -148,9 +208,9 @@ def main() -> None:
         sys.exit(f"ist_flask cannot start: cannot listen on {args.host}:{args.port} ({error})")
     try:
         prepare_database(load_demo=not args.no_demo)
-    except (OperationalError, InterfaceError) as error:
+    except (OperationalError, InterfaceError, DatabaseUnavailable) as error:
         # Refused, or silent past IST_DATABASE_TIMEOUT: one line, no traceback.
-        reason = str(error.orig or error).strip().splitlines()[0]
+        reason = str(error) if isinstance(error, DatabaseUnavailable) else _first_line(error)
         sys.exit(
             f"ist_flask cannot start: the database does not answer ({reason}); "
             "check IST_SQLALCHEMY_DATABASE_URI and that the database server is running"

@@ -12,10 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade
 from waitress import serve
 
-from ist_flask import create_app
+import wsgi
 
 
 def main() -> None:
@@ -23,14 +22,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
-    app = create_app()
+    app = wsgi.app
 
     @app.get("/bench/trivial")
     def trivial() -> str:
         return "ok"
 
-    with app.app_context():
-        upgrade()
+    wsgi.prepare_database(load_demo=False)
     # Under the benchmark's load the task queue is never empty: waitress would
     # log a warning for nearly every request, and the logging would be measured.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)

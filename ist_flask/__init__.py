@@ -10,8 +10,13 @@ from flask import Flask
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints and commands."""
+def create_app(test_config: dict[str, Any] | None = None, migrations: bool = True) -> Flask:
+    """Build the app: configuration, extensions, blueprints and commands.
+
+    ``migrations=False`` leaves Flask-Migrate out (alembic, mako and pygments:
+    about 11 MB that a serving process would carry all its life): wsgi.py
+    upgrades the database in a child process instead (init_migrations).
+    """
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -47,10 +52,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         translate,
         urls,
     )
-    from .extensions import babel, csrf, db, migrate
+    from .extensions import babel, csrf, db
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    if migrations:
+        init_migrations(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     # Order matters twice, and tests show it. outage first: during a
     # database outage nothing else may wait on the database
@@ -80,3 +86,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Kept pages are answered before Flask dispatches (cache_front.py).
         app.wsgi_app = CacheFront(app.wsgi_app, app)  # type: ignore[method-assign]
     return app
+
+
+def init_migrations(app: Flask) -> None:
+    """Flask-Migrate on ``app``: the `flask db` commands and flask_migrate.upgrade."""
+    from flask_migrate import Migrate
+
+    from .extensions import db
+
+    Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"))

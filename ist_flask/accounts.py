@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
+from functools import cache
 
 import click
 from flask import Flask, current_app
@@ -18,9 +19,15 @@ from .models import User
 from .schema import needs_current_schema
 
 MIN_PASSWORD_LENGTH = 10
-# Checked against when an address is unknown, so that a wrong address and a
-# wrong password take the same time and cannot be told apart.
-_DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when an address is unknown, so that a wrong address and
+    a wrong password take the same time and cannot be told apart. Made at the
+    first such sign-in, not at start: scrypt takes 32 MB while it hashes, which
+    would set every server process's peak memory before it answered anyone."""
+    return generate_password_hash("not a password", method=method)
 
 
 class AccountError(ValueError):
@@ -94,7 +101,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The user with this address and password, or None."""
     user = find_user(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import current_app
 
 from .extensions import db
@@ -28,6 +26,10 @@ UPGRADE_FIRST = (
 
 def is_current() -> bool:
     """Whether the database stands at the latest migration."""
+    # Here, not at the top: only commands ask, and a server never loads alembic.
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     config = current_app.extensions["migrate"].migrate.get_config()
     latest = set(ScriptDirectory.from_config(config).get_heads())
     with db.engine.connect() as connection:

@@ -147,3 +147,25 @@ def test_two_processes_on_one_database_see_each_others_changes_within_a_second(
             }
             assert time.monotonic() - changed < 1.5, f"still stale after 1.5 s: {waiting}"
             time.sleep(0.05)
+
+
+SERVING_MODULES = """
+import sys
+import wsgi
+wsgi.prepare_database(load_demo=True)
+client = wsgi.app.test_client()
+for path in ("/", "/fr/feed.atom", "/en/statements/release-frank-garcia-hernandez-and-his-comrades"):
+    assert client.get(path).status_code == 200, path
+print(sorted({name.split(".")[0] for name in sys.modules} & {"alembic", "flask_migrate", "mako", "pygments"}))
+"""
+
+
+def test_the_serving_process_never_loads_alembic(database_uri: str) -> None:
+    """wsgi.py upgrades the database in a child process: alembic, mako and
+    pygments (about 11 MB) never stay in the process that serves."""
+    result = subprocess.run(
+        [sys.executable, "-c", SERVING_MODULES],
+        cwd=ROOT, env=site_environment(database_uri), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
