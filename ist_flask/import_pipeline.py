@@ -29,10 +29,11 @@ from .statement_file import (
 )
 from .stemming import stemmed_text
 
-# Statements a batch holds: about 8 MB of prepared text (2.5 translations of
-# 8 KB each, as words and stems too); one batch waits in the queue at most,
-# so the child is never more than two batches ahead.
-BATCH_SIZE = 200
+# Statements a batch holds: about 4 MB of prepared text (2.5 translations of
+# 8 KB each, as words and stems too), held twice in the parent while it is
+# received (pickled, then read); one batch waits in the queue at most, so the
+# child is never more than two batches ahead. Larger batches were no faster.
+BATCH_SIZE = 100
 # Files smaller than this are prepared in the importing process: starting a
 # child would cost more than it saves (the demo content, the editor's tests).
 PARALLEL_FROM = 2_000
