@@ -15,7 +15,9 @@ URL is measured in several short rounds, each one between two measurements
 of the trivial route, which give its ratio; and the table gives the median
 of the rounds, with the lowest and highest ratio beside it. It also times
 pages rendered without the process's cache (a query string no one asked
-before), which is what a change costs.
+before), which is what a change costs. With nginx installed, the shipped
+deploy/nginx.conf runs in front of the site (bench/nginx.py), and the page it
+keeps is measured against the same nginx serving the same bytes as a file.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -36,9 +39,26 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import nginx  # noqa: E402
 from generate import write_file  # noqa: E402
-from load import SERVER_CORES, Load, Measure, summarise, with_python, with_wrk  # noqa: E402
-from plan import BARE, ENDPOINTS, TRIVIAL, UNCACHED, UNCACHED_REQUESTS  # noqa: E402
+from load import (  # noqa: E402
+    SERVER_CORES,
+    Load,
+    Measure,
+    Summary,
+    summarise,
+    with_python,
+    with_wrk,
+)
+from plan import (  # noqa: E402
+    BARE,
+    BEHIND_NGINX,
+    ENDPOINTS,
+    TRIVIAL,
+    UNCACHED,
+    UNCACHED_REQUESTS,
+    deep_page,
+)
 from report import report  # noqa: E402
 
 
@@ -67,8 +87,9 @@ def build_database(size: int, data: Path) -> tuple[Path, float]:
         subprocess.run(flask, cwd=ROOT, env=environment(database), check=True, capture_output=True)
         return database, json.loads(timing.read_text())["import_seconds"]
     source = data / f"statements-{size}.json"
-    print(f"generating {size} statements…", flush=True)
-    write_file(source, size)
+    if not source.exists():  # the same size always makes the same file
+        print(f"generating {size} statements…", flush=True)
+        write_file(source, size)
     for stale in data.glob(f"site-{size}.sqlite3*"):
         stale.unlink()
     env = environment(database)
@@ -119,6 +140,13 @@ def peak_memory_mb(pid: int) -> float:
     return float("nan")
 
 
+def landing(base: str, path: str) -> str:
+    """Where ``path`` leads: itself, or the page it redirects to (?page=N)."""
+    with urllib.request.urlopen(f"{base}{path}", timeout=30) as response:
+        found = urllib.parse.urlsplit(response.url)
+    return found.path + (f"?{found.query}" if found.query else "")
+
+
 def uncached_ms(base: str, path: str, requests: int) -> float:
     """The median time to render ``path`` on a server that keeps no page
     (IST_PAGE_CACHE_BYTES=0): what every page costs right after a change."""
@@ -131,6 +159,41 @@ def uncached_ms(base: str, path: str, requests: int) -> float:
     return statistics.median(times) * 1000
 
 
+def behind_nginx(base: str, args: argparse.Namespace, load: Load) -> tuple[Summary, Summary] | str:
+    """The page nginx keeps in front of the site at ``base``, and the same bytes
+    as nginx's static file, each against the static file; or why not measured."""
+    if not nginx.available():
+        return f"not measured: nginx is missing ({nginx.NGINX})"
+    try:
+        with nginx.running(int(base.rsplit(":", 1)[1])) as (front, static_base, folder):
+            cached, static = front + BEHIND_NGINX[1], static_base + nginx.STATIC_PATH
+            # Fetched through nginx, so the file holds exactly the bytes nginx
+            # keeps, even if the page spelled out the address it was asked at.
+            with urllib.request.urlopen(cached, timeout=10) as response:
+                page = response.read()
+            copy = folder / nginx.STATIC_PATH.lstrip("/")
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(page)
+            for url in (cached, static):
+                load(url, {}, args.duration, args.connections)
+            with urllib.request.urlopen(cached, timeout=10) as response:
+                state, again = response.headers["X-Cache"], response.read()
+            if state != "HIT" or again != page:
+                return f"not measured: after warming, X-Cache {state}, same bytes {again == page}"
+            # As for the other rows: each round between two runs of the ceiling.
+            ceiling_runs = [load(static, {}, args.duration, args.connections)]
+            rounds: list[Measure] = []
+            ceilings: list[float] = []
+            for _ in range(args.rounds):
+                rounds.append(load(cached, {}, args.duration, args.connections))
+                ceiling_runs.append(load(static, {}, args.duration, args.connections))
+                ceilings.append((ceiling_runs[-2].rps + ceiling_runs[-1].rps) / 2)
+    except RuntimeError as error:  # nginx did not start, or deploy/nginx.conf changed
+        return f"not measured: {error}"
+    middle = statistics.median(m.rps for m in ceiling_runs)
+    return summarise(rounds, ceilings), summarise(ceiling_runs, [middle] * len(ceiling_runs))
+
+
 def run_size(size: int, args: argparse.Namespace, load: Load) -> dict:  # type: ignore[type-arg]
     database, import_seconds = build_database(size, args.data)
     process, base, first_answer = start_server(database, args.threads)
@@ -139,7 +202,7 @@ def run_size(size: int, args: argparse.Namespace, load: Load) -> dict:  # type: 
     try:
         with urllib.request.urlopen(base + "/fr/feed.atom", timeout=10) as response:
             etag = response.headers["ETag"]
-        plan = [(name, path, {k: etag if v == "etag" else v for k, v in headers.items()})
+        plan = [(name, landing(base, path), {k: etag if v == "etag" else v for k, v in headers.items()})
                 for name, path, headers, _trivial, _bare in ENDPOINTS]  # fmt: skip
         trivial_name, trivial = TRIVIAL[0], base + TRIVIAL[1]
         bare_name, bare = BARE[0], bare_base + BARE[1]
@@ -184,6 +247,9 @@ def run_size(size: int, args: argparse.Namespace, load: Load) -> dict:  # type: 
             for name, measures in rounds.items()
         }
         memory = peak_memory_mb(process.pid)
+        # After the peak memory is read: nginx's requests are not the site's load.
+        behind = behind_nginx(base, args, load)
+        print(f"{size:>7} behind nginx done", flush=True)
     finally:
         for running in (process, bare_process):
             running.terminate()
@@ -193,7 +259,12 @@ def run_size(size: int, args: argparse.Namespace, load: Load) -> dict:  # type: 
     uncached_process, uncached_base, _ = start_server(database, args.threads, cache_bytes=0)
     try:
         uncached = {
-            name: uncached_ms(uncached_base, path, UNCACHED_REQUESTS) for name, path in UNCACHED
+            name: uncached_ms(
+                uncached_base,
+                landing(uncached_base, path.format(deep=deep_page(size))),
+                UNCACHED_REQUESTS,
+            )
+            for name, path, _limit in UNCACHED
         }
     finally:
         uncached_process.terminate()
@@ -201,6 +272,7 @@ def run_size(size: int, args: argparse.Namespace, load: Load) -> dict:  # type: 
     return {
         "results": results,
         "uncached": uncached,
+        "behind_nginx": behind,
         "memory_mb": memory,
         "first_answer_s": first_answer,
         "import_seconds": import_seconds,

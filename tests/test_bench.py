@@ -24,7 +24,7 @@ ROWS = [
     "`/fr/feed.atom`",
     "feed 304 revalidation, new connections",
     "feed 304 revalidation, kept-alive",
-    "`/?page=50`",
+    "page 50 (`?older=`)",
 ]
 
 
@@ -47,6 +47,15 @@ def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
     assert "≥ 100% of bare; ≥ 85% of trivial; within 15% of 400 |" in table
     assert re.search(r"^\| 420 \| \d+ s \| [\d.]+ s \| \d+ MB \|$", table, re.M)
     assert table.rstrip().splitlines()[-1].startswith("Targets missed: ")
+    # nginx (tests/run.sh installs it) in front, against its own static file.
+    for size in ("400", "420"):
+        assert re.search(rf"^\| {size} \| `/fr/` behind nginx \| [\d,]+ \| \d+% \|", table, re.M)
+    # Pages rendered afresh, a deep one among them, each held to its target.
+    assert (
+        "| statements | `/` | `/fr/` | statement page | `/fr/feed.atom` | page 50 | deep page | met |"
+        in table
+    )
+    assert "| target | < 3 | < 3 | < 3 | < 6 | — | within 25% of page 50 | |" in table
     # Every figure came from real answers: no load run saw an error.
     rows = [
         line.split("|") for line in table.splitlines() if line.startswith(("| 400 |", "| 420 |"))
