@@ -54,7 +54,7 @@ UNCACHED = [
     ("page 50", "/?page=50", None),
     ("deep page", "/?page={deep}", None),
 ]
-UNCACHED_REQUESTS = 30
+UNCACHED_REQUESTS = 100
 # A deep page costs what page 50 does, give or take this: keyset, not OFFSET.
 DEEP_AS_PAGE_50 = 0.25
 
