@@ -4,9 +4,8 @@ serves a folder of static files: the ceiling of a page nginx answers from its
 cache.
 
 Only what belongs to one machine is replaced in deploy/nginx.conf (addresses,
-ports, paths, TLS), each replacement checked to apply, as tests/test_nginx.py
-does; this module keeps its own copy so that the benchmark needs nothing from
-the tests.
+ports, paths, TLS), each replacement checked to apply. tests/test_nginx.py
+runs the same file through site_file and main_file: the one adaptation.
 """
 
 from __future__ import annotations
@@ -42,15 +41,21 @@ def available() -> bool:
     return Path(NGINX).is_file() and os.access(NGINX, os.X_OK)
 
 
-def site_file(folder: Path, upstream: int, port: int, redirect_port: int) -> Path:
-    """deploy/nginx.conf for this machine: plain HTTP, one site process behind it."""
+def site_file(folder: Path, upstreams: list[int], port: int, redirect_port: int) -> Path:
+    """deploy/nginx.conf for this machine: plain HTTP, in front of one site
+    process (the benchmark) or two (tests/test_nginx.py)."""
     text = (ROOT / "deploy" / "nginx.conf").read_text()
+    # A single process: the shipped second peer goes rather than repeating the
+    # first, which would change nothing but nginx's bookkeeping.
+    second = (
+        ("server 127.0.0.1:8002 ", f"server 127.0.0.1:{upstreams[1]} ")
+        if len(upstreams) > 1
+        else ("    server 127.0.0.1:8002 max_fails=3 fail_timeout=10s;\n", "")
+    )
     replacements = [
         ("/var/cache/nginx/ist_flask", str(folder / "cache")),
-        ("server 127.0.0.1:8001 ", f"server 127.0.0.1:{upstream} "),
-        # The benchmark runs one site process; a second peer at the same address
-        # would change nothing but nginx's bookkeeping.
-        ("    server 127.0.0.1:8002 max_fails=3 fail_timeout=10s;\n", ""),
+        ("server 127.0.0.1:8001 ", f"server 127.0.0.1:{upstreams[0]} "),
+        second,
         ("    listen 80;\n    listen [::]:80;\n", f"    listen 127.0.0.1:{redirect_port};\n"),
         (
             "    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n",
@@ -69,26 +74,35 @@ def site_file(folder: Path, upstream: int, port: int, redirect_port: int) -> Pat
     return path
 
 
-def main_file(folder: Path, site: Path, static_port: int) -> Path:
-    """The main nginx.conf: every path in ``folder``, one worker, and the static server."""
+def main_file(
+    folder: Path, site: Path, static_port: int | None = None, access_log: bool = False
+) -> Path:
+    """The main nginx.conf: every path in ``folder``, one worker, and a server
+    of ``folder``/static on ``static_port`` when given."""
     # As root, nginx's workers would otherwise run as nobody, who cannot read
     # the temporary folder; unprivileged, the directive would only be ignored.
     user = "user root;\n" if os.geteuid() == 0 else ""
+    # The benchmark keeps no access log, for both servers: the site under
+    # waitress keeps none either, and a log would be measured rather than nginx.
+    log = f"  access_log {folder}/access.log;\n" if access_log else "  access_log off;\n"
+    static = (
+        f"  server {{ listen 127.0.0.1:{static_port}; root {folder}/static; }}\n"
+        if static_port is not None
+        else ""
+    )
     path = folder / "nginx.conf"
     path.write_text(
         f"{user}worker_processes 1;\n"
         f"error_log {folder}/error.log;\npid {folder}/nginx.pid;\n"
         "events { worker_connections 256; }\n"
         "http {\n"
-        # No access log, for both servers: the site under waitress keeps none
-        # either, and a log would be measured rather than nginx.
-        "  access_log off;\n"
+        f"{log}"
         f"  client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;\n"
         f"  fastcgi_temp_path {folder}/fastcgi; uwsgi_temp_path {folder}/uwsgi;\n"
         f"  scgi_temp_path {folder}/scgi;\n"
         "  include /etc/nginx/mime.types;\n"
         f"  include {site};\n"
-        f"  server {{ listen 127.0.0.1:{static_port}; root {folder}/static; }}\n"
+        f"{static}"
         "}\n"
     )
     return path
@@ -103,7 +117,7 @@ def running(upstream: int) -> Iterator[tuple[str, str, Path]]:
     try:
         (folder / "static").mkdir()
         port, static_port = free_port(), free_port()
-        site = site_file(folder, upstream, port, free_port())
+        site = site_file(folder, [upstream], port, free_port())
         main = main_file(folder, site, static_port)
         process = subprocess.Popen(
             [NGINX, "-p", str(folder), "-c", str(main), "-g", "daemon off;"],

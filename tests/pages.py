@@ -7,6 +7,26 @@ import re
 import lxml.html
 from werkzeug.test import TestResponse
 
+# The demo's French statement, and one page of every kind the cache keeps,
+# on the demo site: for the tests of the cache and of the layer before Flask.
+STATEMENT = "/fr/statements/liberez-frank-garcia-hernandez-et-ses-camarades"
+CACHED = [
+    "/",
+    "/fr/",
+    STATEMENT,
+    "/about",
+    "/fr/about",
+    "/archive",
+    "/archive/2021/07",
+    "/feed.atom",
+    "/fr/feed.rss",
+    "/feed.json",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/search?q=frank",
+    "/?older=20210713T000000Z.2.en",
+]
+
 
 def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()

@@ -10,27 +10,10 @@ from collections.abc import Callable
 import pytest
 from admin_helpers import make_maintainer, sign_in
 from flask import Flask
+from pages import CACHED, STATEMENT
 from sqlalchemy import text
 
 from ist_flask.extensions import db
-
-STATEMENT = "/fr/statements/liberez-frank-garcia-hernandez-et-ses-camarades"
-CACHED = [
-    "/",
-    "/fr/",
-    STATEMENT,
-    "/about",
-    "/fr/about",
-    "/archive",
-    "/archive/2021/07",
-    "/feed.atom",
-    "/fr/feed.rss",
-    "/feed.json",
-    "/sitemap.xml",
-    "/robots.txt",
-    "/search?q=frank",
-    "/?older=20210713T000000Z.2.en",
-]
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ The file runs as shipped; only what belongs to one machine is replaced
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
 import urllib.error
@@ -19,7 +18,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from servers import ROOT, flask_command, free_port, running_site
+
+# bench/nginx.py (conftest puts bench/ on the path): the one adaptation of the file.
+from nginx import NGINX, available, main_file, site_file
+from servers import flask_command, free_port, running_site
 from test_outage import SERVER
 
 pytestmark = pytest.mark.slow  # two servers, nginx and PostgreSQL
@@ -27,35 +29,10 @@ pytestmark = pytest.mark.slow  # two servers, nginx and PostgreSQL
 MAX_AGE = 2  # IST_PAGE_MAX_AGE for the test: seconds before nginx revalidates
 
 
-def site_file(folder: Path, upstreams: list[int], port: int, redirect_port: int) -> Path:
-    """deploy/nginx.conf, for this machine."""
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    replacements = [
-        ("/var/cache/nginx/ist_flask", str(folder / "cache")),
-        ("server 127.0.0.1:8001 ", f"server 127.0.0.1:{upstreams[0]} "),
-        ("server 127.0.0.1:8002 ", f"server 127.0.0.1:{upstreams[1]} "),
-        ("    listen 80;\n    listen [::]:80;\n", f"    listen 127.0.0.1:{redirect_port};\n"),
-        (
-            "    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n",
-            f"    listen 127.0.0.1:{port};\n",
-        ),
-        ("    ssl_certificate     /etc/letsencrypt/live/ist.example.org/fullchain.pem;\n", ""),
-        ("    ssl_certificate_key /etc/letsencrypt/live/ist.example.org/privkey.pem;\n", ""),
-        ("/srv/ist_flask/app/ist_flask/static/", f"{ROOT / 'ist_flask' / 'static'}/"),
-    ]
-    for old, new in replacements:
-        assert text.count(old) == 1, f"deploy/nginx.conf no longer holds {old!r}"
-        text = text.replace(old, new)
-    path = folder / "site.conf"
-    path.write_text(text)
-    return path
-
-
 @pytest.fixture
 def behind_nginx(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(nginx's URL, the database URI) with two site processes behind nginx."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert Path(nginx).exists(), "nginx is missing: run `bash tests/run.sh`, which installs it"
+    assert available(), "nginx is missing: run `bash tests/run.sh`, which installs it"
     name = f"ist_nginx_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -71,22 +48,9 @@ def behind_nginx(tmp_path: Path) -> Iterator[tuple[str, str]]:
             port = free_port()
             upstreams = [int(one.rsplit(":", 1)[1]), int(two.rsplit(":", 1)[1])]
             site = site_file(tmp_path, upstreams, port, free_port())
-            main = tmp_path / "nginx.conf"
-            main.write_text(
-                "user root;\nworker_processes 1;\n"
-                f"error_log {tmp_path}/error.log;\npid {tmp_path}/nginx.pid;\n"
-                "events { worker_connections 256; }\n"
-                "http {\n"
-                f"  access_log {tmp_path}/access.log;\n"
-                f"  client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;\n"
-                f"  fastcgi_temp_path {tmp_path}/fastcgi; uwsgi_temp_path {tmp_path}/uwsgi;\n"
-                f"  scgi_temp_path {tmp_path}/scgi;\n"
-                "  include /etc/nginx/mime.types;\n"
-                f"  include {site};\n"
-                "}\n"
-            )
+            main = main_file(tmp_path, site, access_log=True)
             process = subprocess.Popen(
-                [nginx, "-p", str(tmp_path), "-c", str(main), "-g", "daemon off;"],
+                [NGINX, "-p", str(tmp_path), "-c", str(main), "-g", "daemon off;"],
                 stderr=subprocess.DEVNULL,  # its error_log is a file of the test's
             )
             base = f"http://127.0.0.1:{port}"

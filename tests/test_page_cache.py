@@ -13,11 +13,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from load import run_load
+from pages import CACHED, STATEMENT
 from servers import resident_memory, running_site
 
 from ist_flask.page_cache import MAX_KEY_LENGTH, PageCache, StoredResponse
-
-STATEMENT = "/fr/statements/liberez-frank-garcia-hernandez-et-ses-camarades"
 
 
 def cached_entries(app: Flask) -> int:
@@ -142,22 +141,6 @@ def test_unique_long_query_strings_for_15_seconds_leave_memory_flat(
         for path in ("/", STATEMENT, "/healthz"):
             with urllib.request.urlopen(site + path, timeout=5) as response:
                 assert response.status == 200
-
-
-CACHED = [
-    "/",
-    "/fr/",
-    STATEMENT,
-    "/about",
-    "/archive",
-    "/archive/2021/07",
-    "/feed.atom",
-    "/fr/feed.rss",
-    "/feed.json",
-    "/sitemap.xml",
-    "/robots.txt",
-    "/search?q=frank",
-]
 
 
 def without_date(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
