@@ -102,7 +102,7 @@ def prepared_batches(
     """The file's statements, prepared, in batches: by a child process when
     the file holds ``PARALLEL_FROM`` statements or more and a second core is
     there, else here."""
-    if count < PARALLEL_FROM or len(os.sched_getaffinity(0)) < 2 or not _can_fork():
+    if count < PARALLEL_FROM or _cores() < 2 or not _can_fork():
         yield from _batches(open_file, languages, limits, with_stems)
         return
     context = get_context("fork")
@@ -132,6 +132,13 @@ def prepared_batches(
         if child.is_alive():
             child.terminate()
         child.join()
+
+
+def _cores() -> int:
+    """The cores this process may run on (macOS has no affinity: all of them)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _can_fork() -> bool:

@@ -130,16 +130,15 @@ def listing_page(
     archive costs what the first does, however many statements there are.
     One row more than the page says whether another follows: no COUNT.
     """
-    position = _language_position(languages)
     until = older_than.published_at if older_than is not None else None
     query = _listing(language, languages, until).limit(per_page + 1)
     if older_than is not None:
-        query = query.where(*_beyond(older_than, position, languages, older=True))
+        query = query.where(*_beyond(older_than, languages, older=True))
     elif newer_than is not None:
         query = (
-            query.where(*_beyond(newer_than, position, languages, older=False))
+            query.where(*_beyond(newer_than, languages, older=False))
             .order_by(None)
-            .order_by(Statement.published_at, Statement.id, position.desc())
+            .order_by(Statement.published_at, Statement.id, _language_position(languages).desc())
         )
     translations = list(db.session.execute(query).scalars())
     more = len(translations) > per_page
@@ -150,12 +149,13 @@ def listing_page(
 
 
 def _beyond(
-    cursor: Cursor, position: Any, languages: Sequence[str], older: bool
+    cursor: Cursor, languages: Sequence[str], older: bool
 ) -> tuple[ColumnElement[bool], ...]:
     """The entries older (or newer) than ``cursor``: the statements up to its
     own (its time bounds the index range: visible(until) for older ones),
     less those of its time on the other side of its id, and its own
     translations on the other side of its language."""
+    position = _language_position(languages)
     moment = literal(cursor.published_at, UTCDateTime())
     same_time = Statement.published_at == moment
     place = languages.index(cursor.language) if cursor.language in languages else len(languages)

@@ -48,34 +48,39 @@ def index(lang: str | None) -> str | Response:
         return _numbered_page_redirect(lang, languages, per_page)
     older_than = listing_cursor("older")
     newer_than = None if older_than else listing_cursor("newer")
+    placed = older_than is not None or newer_than is not None
     translations, more = queries.listing_page(lang, languages, per_page, older_than, newer_than)
-    if (older_than or newer_than) and not translations:
+    if placed and not translations:
         abort(404)
     if newer_than is not None and not more:
         # What is newer fits on the first page, which is where it is shown.
         return redirect(url_for("site.index", lang=lang))
-    first, last = (
-        (queries.Cursor.of(t) for t in (translations[0], translations[-1]))
-        if translations
-        else (None, None)
-    )
-    has_older = more or newer_than is not None
-    has_newer = older_than is not None or newer_than is not None
+    newer = older = None
+    if translations:
+        # A page read from a place always has newer entries (at least the
+        # place's own); one read towards newer ones always has older ones.
+        if placed:
+            newer = _listing_link(lang, "newer", translations[0])
+        if more or newer_than is not None:
+            older = _listing_link(lang, "older", translations[-1])
+    language_pages = _language_pages("site.index")
     return render_template(
         "index.html",
         lang=lang,
         entries=_entries(translations),
-        first_page=not (older_than or newer_than),
-        newer=url_for("site.index", lang=lang, newer=cursor_value(first))
-        if has_newer and first
-        else None,
-        older=url_for("site.index", lang=lang, older=cursor_value(last))
-        if has_older and last
-        else None,
-        language_pages=_language_pages("site.index"),
-        hreflang_pages=_language_pages("site.index") if lang else None,
+        first_page=not placed,
+        newer=newer,
+        older=older,
+        language_pages=language_pages,
+        hreflang_pages=language_pages if lang else None,
         x_default=url_for("site.index", lang=None),
     )
+
+
+def _listing_link(lang: str | None, direction: str, entry: Translation) -> str:
+    """The listing's page older or newer than ``entry``."""
+    place: dict[str, Any] = {direction: cursor_value(queries.Cursor.of(entry))}
+    return url_for("site.index", lang=lang, **place)
 
 
 def _numbered_page_redirect(lang: str | None, languages: list[str], per_page: int) -> Response:
@@ -87,8 +92,7 @@ def _numbered_page_redirect(lang: str | None, languages: list[str], per_page: in
     around = queries.entries_at(lang, languages, (page - 1) * per_page - 1, 2)
     if len(around) < 2:
         abort(404)
-    older = cursor_value(queries.Cursor.of(around[0]))
-    return redirect(url_for("site.index", lang=lang, older=older))
+    return redirect(_listing_link(lang, "older", around[0]))
 
 
 def _old_archive_redirect() -> Response:
