@@ -9,8 +9,8 @@ from functools import cache
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
-from sqlalchemy.orm import contains_eager, load_only, selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased, contains_eager, load_only, selectinload
 
 from .extensions import db
 from .models import PUBLISHED, SlugRedirect, Statement, Translation, UTCDateTime
@@ -93,8 +93,27 @@ def _listed() -> Any:
 def _listing(
     language: str | None, languages: Sequence[str], until: datetime | None = None
 ) -> Select[Translation]:
-    return _newest_first(select(Translation), language, languages, until).options(
-        contains_eager(Translation.statement), _listed()
+    """A listing's entries: of every language (None), or a language's section."""
+    query = _newest_first(select(Translation), None, languages, until)
+    if language is not None:
+        query = query.where(in_section(language))
+    return query.options(contains_eager(Translation.statement), _listed())
+
+
+def in_section(language: str) -> ColumnElement[bool]:
+    """The entries of ``language``'s section: its translations, and each
+    statement it lacks in the language the statement was written in.
+
+    So that a language with few translations is not an empty page: its
+    readers see everything published, and which parts are not yet theirs.
+    Feeds stay in their own language."""
+    other = aliased(Translation)
+    lacks = ~exists().where(
+        other.statement_id == Translation.statement_id, other.language == language
+    )
+    return or_(
+        Translation.language == language,
+        and_(Translation.language == Statement.original_language, lacks),
     )
 
 
@@ -190,15 +209,14 @@ def month_entries(
     return list(db.session.scalars(query))
 
 
-def publication_times(language: str | None) -> list[datetime]:
-    """When each published statement (with a translation in ``language``) came out.
+def publication_times() -> list[datetime]:
+    """When each published statement came out, newest first.
 
-    The archive groups these by month in the site's time zone, which SQL
-    cannot do the same way on SQLite and PostgreSQL.
+    Every statement is in every language's section (in_section), so one
+    list serves them all. The archive groups these by month in the site's
+    time zone, which SQL cannot do the same way on SQLite and PostgreSQL.
     """
     query = select(Statement.published_at).where(visible()).order_by(Statement.published_at.desc())
-    if language is not None:
-        query = query.where(Statement.translations.any(Translation.language == language))
     return list(db.session.execute(query).scalars())
 
 
@@ -226,6 +244,21 @@ def translation_by_slug(language: str, slug: str) -> Translation | None:
             Translation.slug == slug,
             visible(),
         )
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def statement_elsewhere(slug: str, languages: Sequence[str]) -> Statement | None:
+    """The visible statement that has ``slug`` in another language (the first
+    in the language order when several do), with its translations' titles
+    and slugs: what a page in a language that lacks it links to."""
+    query = (
+        select(Statement)
+        .join(Statement.translations)
+        .where(Translation.slug == slug, visible())
+        .order_by(_language_position(languages))
+        .limit(1)
+        .options(selectinload(Statement.translations).options(_listed()))
     )
     return db.session.execute(query).scalar_one_or_none()
 

@@ -106,26 +106,20 @@ def _old_archive_redirect() -> Response:
 
 
 @bp.get("/<lang:lang>/statements/<slug>")
-def statement(lang: str, slug: str) -> str | Response:
+def statement(lang: str, slug: str) -> str | Response | tuple[str, int]:
     if not is_valid_slug(slug):
         abort(404)  # every stored slug has this shape: no need to ask the database
     translation = queries.translation_by_slug(lang, slug)
     if translation is None:
         renamed = queries.renamed_translation(lang, slug)
         if renamed is None:
-            abort(404)
+            return _not_translated(lang, slug)
         # An edited slug leaves the old address working for links already out there.
         return redirect(statement_path(lang, renamed.slug), 301)
     statement = translation.statement
     translations = statement.translations_in(supported_languages())
-    siblings = {t.language: t for t in translations}
-    language_pages = {
-        code: statement_path(code, siblings[code].slug)
-        if code in siblings
-        else url_for("site.index", lang=code)
-        for code in supported_languages()
-    }
     original = statement.original_translation
+    language_pages = _statement_language_pages(translations, original)
     return render_template(
         "statement.html",
         lang=lang,
@@ -137,6 +131,36 @@ def statement(lang: str, slug: str) -> str | Response:
         x_default=language_pages[original.language],
         card=statement_card(translation, translations),
     )
+
+
+def _not_translated(lang: str, slug: str) -> tuple[str, int]:
+    """A statement asked for in a language it lacks, by its slug in another:
+    a page in the asked language that says so and links to the languages it
+    has. Still a 404, so that no search engine files it as a page of its own;
+    any other slug is a plain 404."""
+    statement = queries.statement_elsewhere(slug, supported_languages())
+    if statement is None:
+        abort(404)
+    translations = statement.translations_in(supported_languages())
+    original = statement.original_translation
+    return render_template(
+        "not_translated.html",
+        lang=lang,
+        translations=translations,
+        original=original,
+        language_pages=_statement_language_pages(translations, original),
+    ), 404
+
+
+def _statement_language_pages(
+    translations: list[Translation], original: Translation
+) -> dict[str, str]:
+    """A statement's page in every language: a language it lacks leads to
+    the page that says so, in that language, by the original's slug."""
+    slugs = {t.language: t.slug for t in translations}
+    return {
+        code: statement_path(code, slugs.get(code, original.slug)) for code in supported_languages()
+    }
 
 
 @bp.get("/about", defaults={"lang": None})
@@ -155,7 +179,7 @@ def about(lang: str | None) -> str:
 @bp.get("/<lang:lang>/archive")
 def archive(lang: str | None) -> str:
     zone = current_app.config["TIMEZONE"]
-    local = [in_zone(moment, zone) for moment in queries.publication_times(lang)]
+    local = [in_zone(moment, zone) for moment in queries.publication_times()]
     months = [
         (year, month, len(list(group)))
         for (year, month), group in groupby(local, key=lambda m: (m.year, m.month))

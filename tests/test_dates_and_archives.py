@@ -85,8 +85,9 @@ def test_the_archive_index_counts_each_month(client: FlaskClient) -> None:
     page = parse(client.get("/archive"))
     items = [fold(li.text_content()) for li in page.cssselect(".archive-months li")]
     assert items == ["July 2021 (1 statement)", "November 2020 (1 statement)"]
+    # Every statement is in every language's section, translated or not.
     ru = parse(client.get("/ru/archive"))
-    assert [fold(li.text_content()) for li in ru.cssselect(".archive-months li")] == []
+    assert len(ru.cssselect(".archive-months li")) == 2
 
 
 def test_the_front_page_links_to_the_archive(client: FlaskClient) -> None:
