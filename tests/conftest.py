@@ -22,6 +22,7 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from playwright.sync_api import Browser, sync_playwright
 from quality_tools import CHROMIUM, CHROMIUM_FLAGS, require
+from servers import running_site
 from sqlalchemy import text
 
 from ist_flask import create_app, store
@@ -157,6 +158,13 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def site(tmp_path: Path, database_uri: str) -> Iterator[str]:
+    """The real server (`python wsgi.py`, waitress) with the demo content; its base URL."""
+    with running_site(tmp_path, database_uri) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from admin_helpers import csrf_token, make_maintainer, sign_in
 from flask import Flask
+from pages import PAGE_TYPES
 from quality_tools import VNU_JAR, require
 from sqlalchemy import select
 
@@ -44,6 +45,9 @@ PUBLIC = [
     ("/ru/search?q=", None),
     ("/search?q=nothing-matches-this", "el"),
 ]
+# Every page type the quality tests share (tests/pages.py), in its URL's language.
+# Light and dark mode are the same HTML: the stylesheet alone tells them apart.
+PUBLIC += [(page.path, None) for page in PAGE_TYPES.values() if (page.path, None) not in PUBLIC]
 EDITOR_LANGUAGES = ["en", "fr", "de"]
 
 
