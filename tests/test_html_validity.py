@@ -40,6 +40,8 @@ PUBLIC = [
     ("/no-such-page", "fr"),
     ("/no-such-page", "el"),
     ("/en/statements/no-such-statement", None),
+    ("/de/statements/release-frank-garcia-hernandez-and-his-comrades", None),
+    ("/de/", None),
     ("/search?q=garcia", "en"),
     ("/fr/search?q=garcia", None),
     ("/ru/search?q=", None),

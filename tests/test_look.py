@@ -4,25 +4,15 @@ and a wide screen used for a lead statement and cards."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from lxml import etree
 from playwright.sync_api import Browser, Page
-from servers import running_site
 
 from ist_flask import PROJECT_ROOT
 
 STATEMENT = "/en/statements/release-frank-garcia-hernandez-and-his-comrades"
 PHONE = {"width": 390, "height": 844}
 WIDE = {"width": 1440, "height": 900}
-
-
-@pytest.fixture
-def site(tmp_path: Path, database_uri: str) -> Iterator[str]:
-    with running_site(tmp_path, database_uri) as url:
-        yield url
 
 
 def opened(browser: Browser, url: str, **options: object) -> Page:
