@@ -15,6 +15,7 @@ import pytest
 from builders import add, statement
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import gettext
 from pages import entries, fold, parse
 from playwright.sync_api import Browser
 from servers import flask_command, running_site
@@ -185,6 +186,14 @@ def test_hreflang_alternates_include_arabic(arabic_client: FlaskClient) -> None:
         "head link[rel=alternate][type$=xml], head link[rel=alternate][type$=json]"
     )]  # fmt: skip
     assert feeds == ["/ar/feed.atom", "/ar/feed.rss", "/ar/feed.json"]
+
+
+def test_the_arabic_markdown_hint_keeps_its_address_left_to_right(app: Flask) -> None:
+    """In a right-to-left line the Unicode algorithm would show "https://" as
+    "//:https"; the catalog wraps the address in a left-to-right isolate."""
+    with app.test_request_context("/ar/"):
+        hint = gettext("Markdown: *emphasis*, **strong**, [link](https://…), > quotation.")
+    assert "(\u2066https://…\u2069)" in hint
 
 
 # In a real browser: a served site with the demo and one Arabic statement.
