@@ -33,7 +33,7 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         # Seconds a feed reader or proxy may keep a feed before asking again.
         "FEED_MAX_AGE": 300,
         # Addresses in one sitemap file; past it /sitemap.xml becomes an index.
-        # 5,000 addresses with all seven translations are about 5 MB: small
+        # 5,000 addresses with all eight translations are about 6 MB: small
         # enough for the page cache to keep (a quarter of PAGE_CACHE_BYTES).
         "SITEMAP_MAX_URLS": 5_000,
         # Seconds a browser or proxy may keep a page before revalidating it.

@@ -18,7 +18,7 @@ from werkzeug.routing import BaseConverter
 
 # The one list of supported languages, in the order the site shows them.
 # Adding a language: one line here (or IST_LANGUAGES) and one catalog in translations/.
-DEFAULT_LANGUAGES = ["en", "fr", "es", "de", "el", "tr", "ru"]
+DEFAULT_LANGUAGES = ["en", "fr", "es", "de", "el", "tr", "ru", "ar"]
 DEFAULT_LANGUAGE = "en"
 
 _ENGLISH_ORDINAL_SUFFIX = {"one": "st", "two": "nd", "few": "rd", "other": "th"}

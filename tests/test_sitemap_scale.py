@@ -14,10 +14,11 @@ from sqlalchemy import insert
 from test_query_count import counting
 
 from ist_flask.extensions import db
+from ist_flask.i18n import DEFAULT_LANGUAGES
 from ist_flask.models import Statement, Translation
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-LANGUAGES = ("en", "fr", "es", "de", "el", "tr", "ru")
+LANGUAGES = tuple(DEFAULT_LANGUAGES)
 STATEMENTS = 30_000
 
 

@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..content import TextLimits, clean_text, is_valid_slug, publishable
-from ..i18n import as_utc, language_name
+from ..i18n import as_utc, language_name, text_direction
 from ..models import DRAFT, PUBLISHED
 
 
@@ -170,7 +170,11 @@ def statement_form_class(languages: Sequence[str], limits: TextLimits) -> type[S
     }
     fields["original_language"] = SelectField(
         _l("Original language"),
-        choices=[SelectChoice(code, language_name(code)) for code in languages],
+        # Each language is named in itself, so each option says which language it is in.
+        choices=[
+            SelectChoice(code, language_name(code), {"lang": code, "dir": text_direction(code)})
+            for code in languages
+        ],
     )
     fields["languages"] = tuple(languages)
     return type("StatementForm", (StatementFormBase,), fields)
