@@ -104,3 +104,24 @@ def test_a_wide_screen_has_a_lead_statement_and_cards_side_by_side(
     }  # type: ignore[union-attr]
     assert len(lefts) == 1
     phone.context.close()
+
+
+@pytest.mark.slow
+def test_an_arabic_page_mirrors_its_layout(browser: Browser, site: str) -> None:
+    """Logical properties: on /ar/ the masthead starts on the right, the
+    disclosures end on the left, and the note's rule stands on its right."""
+    page = opened(browser, site + "/ar/", viewport=WIDE)
+    brand, tools = box(page, ".brand"), box(page, ".header-tools")
+    assert brand["x"] > WIDE["width"] / 2 > tools["x"] + tools["width"]
+    note_rule = page.evaluate(
+        """() => { const s = getComputedStyle(document.querySelector('.section-note'));
+                   return [s.borderRightWidth, s.borderLeftWidth]; }"""
+    )
+    assert note_rule == ["4px", "0px"]
+    # English text on the Arabic page keeps its own face; Arabic takes one with Arabic letters.
+    faces = page.evaluate(
+        """() => [getComputedStyle(document.querySelector('.entry[lang=en] .entry-excerpt')).fontFamily,
+                  getComputedStyle(document.querySelector('.intro p')).fontFamily]"""
+    )
+    assert faces[0].startswith("Georgia") and "Arabic" in faces[1]
+    page.context.close()
