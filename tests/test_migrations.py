@@ -30,6 +30,12 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "slug_redirects",
         "users",
         "site_state",
+        "topics",
+        "topic_names",
+        "statement_topics",
+        "organisations",
+        "organisation_names",
+        "statement_signatories",
     }
 
 
