@@ -88,6 +88,7 @@ def import_command(file: Path) -> None:
 def export_command(file: Path) -> None:
     """Write every statement to FILE (JSON), in the format that import reads."""
     total = store.count_statements()
+    groups = store.export_groups(supported_languages())
     try:
         with (
             file.open("w", encoding="utf-8") as out,
@@ -95,7 +96,7 @@ def export_command(file: Path) -> None:
                 store.export_records(supported_languages()), length=total, label="Exporting"
             ) as records,
         ):
-            written = write_statement_file(records, out)
+            written = write_statement_file(records, out, groups)
     except OSError as error:
         raise click.ClickException(f"cannot write {file}: {error.strerror or error}") from None
     click.echo(

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .i18n import DEFAULT_LANGUAGE
+from .group_records import default_language_of
 from .models import Model
 
 statement_topics = Table(
@@ -71,7 +71,10 @@ class Topic(Model):
     def default_name(self) -> TopicName:
         """Its name in the default language, or else its first: what stands
         for it in a language it has no name in."""
-        return self.own_name(DEFAULT_LANGUAGE) or self.names[0]
+        language = default_language_of(n.language for n in self.names)
+        own = self.own_name(language)
+        assert own is not None
+        return own
 
     def name_in(self, language: str) -> str:
         return (self.own_name(language) or self.default_name()).name
