@@ -12,10 +12,10 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy import ColumnElement
 from werkzeug.wrappers import Response
 
-from . import queries, search
+from . import group_queries, groups, queries, search
 from .caching import reads_query
 from .content import clean_text, is_valid_slug
-from .i18n import as_utc, in_zone, supported_languages
+from .i18n import DEFAULT_LANGUAGE, as_utc, in_zone, supported_languages
 from .models import Translation
 from .social import statement_card
 from .urls import LISTING_PLACES, cursor_value, listing_cursor, page_number, statement_path
@@ -225,17 +225,32 @@ def archive_month(lang: str | None, year: int, month: int) -> str:
 
 @bp.get("/search", defaults={"lang": None})
 @bp.get("/<lang:lang>/search")
-@reads_query("q", "page")
-def search_page(lang: str | None) -> str:
-    """Search results; an empty or wordless query gets a friendly page, not an error."""
+@reads_query("q", "page", "topic")
+def search_page(lang: str | None) -> str | tuple[str, int]:
+    """Search results; an empty or wordless query gets a friendly page, not
+    an error, and so does an unknown topic (?topic=<slug>), with a 404."""
     query = clean_text(request.args.get("q", "")[: search.MAX_QUERY_LENGTH])
     terms = search.search_terms(query)
     page = page_number()
     per_page = current_app.config["ENTRIES_PER_PAGE"]
-    hits, total = search.search(terms, lang, supported_languages(), page, per_page)
+    topic_slug = request.args.get("topic", "").strip() or None
+    topic = None
+    if topic_slug is not None:
+        found = groups.group_at("topic", lang or DEFAULT_LANGUAGE, topic_slug) if is_valid_slug(topic_slug) else None
+        topic = found[0] if found else None
+    within = groups.statements_of("topic", topic) if topic is not None else None
+    hits, total = (
+        ([], 0)
+        if topic_slug and topic is None
+        else search.search(terms, lang, supported_languages(), page, per_page, within)
+    )
     if page > 1 and not hits:
         abort(404)
-    return render_template(
+
+    def results(**values: Any) -> str:
+        return url_for("site.search_page", q=query or None, topic=topic_slug, **values)
+
+    page_html = render_template(
         "search.html",
         lang=lang,
         query=query,
@@ -243,12 +258,13 @@ def search_page(lang: str | None) -> str:
         hits=hits,
         total=total,
         page=page,
-        newer=url_for("site.search_page", lang=lang, q=query, page=page - 1) if page > 1 else None,
-        older=url_for("site.search_page", lang=lang, q=query, page=page + 1)
-        if page * per_page < total
-        else None,
-        language_pages={
-            code: url_for("site.search_page", lang=code, q=query or None)
-            for code in supported_languages()
-        },
+        topic=topic,
+        topic_slug=topic_slug,
+        topics=group_queries.all_topics(),
+        newer=results(lang=lang, page=page - 1) if page > 1 else None,
+        older=results(lang=lang, page=page + 1) if page * per_page < total else None,
+        language_pages={code: results(lang=code) for code in supported_languages()},
     )
+    if topic_slug and topic is None:
+        return page_html, 404
+    return page_html

@@ -187,3 +187,34 @@ def test_topic_feeds_answer_304_to_their_etag(grouped: FlaskClient) -> None:
             f"/en/topics/anti-war/feed.{suffix}", headers={"If-None-Match": first.headers["ETag"]}
         )
         assert again.status_code == 304 and again.get_data() == b""
+
+
+def test_search_can_be_narrowed_to_a_topic(grouped: FlaskClient) -> None:
+    everything = titles(grouped, "/en/search?q=declaration")
+    assert "Founding declaration" in everything
+    narrowed = titles(grouped, "/en/search?q=arms&topic=anti-war")
+    assert narrowed == ["No to the arms race"]
+    assert titles(grouped, "/en/search?q=founding&topic=anti-war") == []
+    # The French slug of a topic works on the language-less search too.
+    assert titles(grouped, "/search?q=arms&topic=contre-la-guerre") == ["No to the arms race"]
+    page = parse(grouped.get("/en/search?q=arms&topic=anti-war"))
+    chosen = page.cssselect("select[name=topic] option[selected]")
+    assert [option.get("value") for option in chosen] == ["anti-war"]
+
+
+def test_search_with_an_unknown_topic_says_so(grouped: FlaskClient) -> None:
+    response = grouped.get("/en/search?q=war&topic=no-such-topic")
+    assert response.status_code == 404
+    assert "There is no topic “no-such-topic”" in response.get_data(as_text=True)
+    assert grouped.get("/en/search?q=war&topic=<script>").status_code == 404
+
+
+def test_sitemap_lists_topic_and_organisation_pages(grouped: FlaskClient) -> None:
+    body = grouped.get("/sitemap.xml").get_data(as_text=True)
+    for path in (
+        "/en/topics/anti-war",
+        "/fr/topics/contre-la-guerre",
+        "/fr/topics/declarations",
+        "/de/organisations/fictional-workers-league",
+    ):
+        assert f"<loc>http://localhost{path}</loc>" in body, path
