@@ -1,4 +1,5 @@
-"""Maintainers' commands: `flask --app ist_flask statements import|export|outdated`."""
+"""Maintainers' commands: `flask --app ist_flask statements import|export|outdated`
+(and, from group_cli.py, `organisations` and `topics`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask.cli import AppGroup
 from flask_babel import ngettext
 from sqlalchemy.exc import DBAPIError
 
-from . import queries, statement_import, store
+from . import group_cli, queries, statement_import, store
 from .content import TextLimits
 from .extensions import db
 from .i18n import is_supported, supported_languages
@@ -142,3 +143,5 @@ def missing_command(language: str) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(statements)
+    app.cli.add_command(group_cli.organisations)
+    app.cli.add_command(group_cli.topics)
