@@ -80,15 +80,20 @@ def _page_url(lang: str | None, group: GroupFeed | None) -> str:
 def _feed_title(lang: str | None, group: GroupFeed | None) -> str:
     with force_locale(lang or DEFAULT_LANGUAGE):
         if group is None:
-            return gettext("International Socialist Tendency: statements")
-        return gettext("International Socialist Tendency: %(name)s", name=group.name)
+            return str(gettext("International Socialist Tendency: statements"))
+        return str(gettext("International Socialist Tendency: %(name)s", name=group.name))
 
 
 @bp.app_template_global()
 def group_feeds(kind: str, lang: str, slug: str, name: str) -> list[FeedLink]:
     """The feeds a topic's or an organisation's page advertises."""
     return [
-        FeedLink(label, media_type, url_for(f"feeds.{kind}_{endpoint}", lang=lang, slug=slug), f"{name} ({label})")
+        FeedLink(
+            label,
+            media_type,
+            url_for(f"feeds.{kind}_{endpoint}", lang=lang, slug=slug),
+            f"{name} ({label})",
+        )
         for label, media_type, endpoint in FORMATS
     ]
 

@@ -29,7 +29,9 @@ def _language_names(pairs: tuple[str, ...], option: str) -> dict[str, str]:
                 param_hint=option,
             )
         if not name or len(name) > NAME_MAX_LENGTH:
-            raise click.BadParameter(f"give LANGUAGE=NAME, such as fr=…: {pair!r}", param_hint=option)
+            raise click.BadParameter(
+                f"give LANGUAGE=NAME, such as fr=…: {pair!r}", param_hint=option
+            )
         found[language] = name
     return found
 
@@ -46,13 +48,17 @@ def add_organisation(
 ) -> None:
     """Add an organisation at SLUG, called NAME."""
     if not is_valid_slug(slug):
-        raise click.BadParameter("lower-case letters and digits joined by hyphens", param_hint="SLUG")
+        raise click.BadParameter(
+            "lower-case letters and digits joined by hyphens", param_hint="SLUG"
+        )
     if not name.strip() or len(name.strip()) > NAME_MAX_LENGTH:
         raise click.BadParameter(f"1 to {NAME_MAX_LENGTH} characters", param_hint="NAME")
     if country is not None:
         country = country.upper()
         if not is_country(country):
-            raise click.BadParameter("a two-letter country code, such as GB", param_hint="--country")
+            raise click.BadParameter(
+                "a two-letter country code, such as GB", param_hint="--country"
+            )
     if web_address is not None and not is_web_address(web_address):
         raise click.BadParameter("an http:// or https:// address", param_hint="--web-address")
     try:

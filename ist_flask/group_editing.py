@@ -47,11 +47,11 @@ def save_topic(topic: Topic | None, names: Mapping[str, tuple[str, str]]) -> Top
         if language not in names:
             topic.names.remove(own)
     for language, (name, slug) in names.items():
-        own = existing.get(language)
-        if own is None:
+        stored = existing.get(language)
+        if stored is None:
             topic.names.append(TopicName(language=language, name=name, slug=slug))
         else:
-            own.name, own.slug = name, slug
+            stored.name, stored.slug = name, slug
     return _commit(topic, GroupSlugTaken(next(iter(names.values()))[1]))
 
 

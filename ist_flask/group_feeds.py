@@ -5,7 +5,8 @@ validated and cached as every other feed (feeds.py)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, url_for
+from flask import abort, redirect, url_for
+from werkzeug.wrappers import Response
 
 from . import groups
 from .content import is_valid_slug
@@ -14,10 +15,10 @@ from .feeds import (
     JSON_FEED_TYPE,
     RSS_TYPE,
     GroupFeed,
-    feed_response,
     bp,
     build_json_feed,
     feed_bytes,
+    feed_response,
 )
 from .group_pages import PATHS
 

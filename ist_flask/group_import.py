@@ -6,9 +6,9 @@ one transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
@@ -93,7 +93,12 @@ def write_groups(checked: CheckedFile) -> tuple[dict[str, int], dict[str, int]]:
     organisation_ids = _stored_organisations(organisation_slugs)
     for key, record in groups.topics.items():
         if key not in topic_ids:
-            topic = Topic(names=[TopicName(language=l, name=n, slug=s) for l, n, s in record.names])
+            topic = Topic(
+                names=[
+                    TopicName(language=language, name=name, slug=slug)
+                    for language, name, slug in record.names
+                ]
+            )
             db.session.add(topic)
             db.session.flush()
             topic_ids[key] = topic.id
@@ -104,7 +109,9 @@ def write_groups(checked: CheckedFile) -> tuple[dict[str, int], dict[str, int]]:
                 name=o.name,
                 country=o.country,
                 web_address=o.web_address,
-                names=[OrganisationName(language=l, name=n) for l, n in o.names],
+                names=[
+                    OrganisationName(language=language, name=name) for language, name in o.names
+                ],
             )
             db.session.add(organisation)
             db.session.flush()
@@ -129,6 +136,6 @@ def link_statements(
             for k in record.signatories
         ]
     if topics:
-        db.session.execute(insert(cast(Table, statement_topics)), topics)
+        db.session.execute(insert(statement_topics), topics)
     if signatories:
-        db.session.execute(insert(cast(Table, statement_signatories)), signatories)
+        db.session.execute(insert(statement_signatories), signatories)

@@ -67,4 +67,3 @@ def count_groups() -> int:
     topics = select(func.count(Topic.id)).scalar_subquery()
     organisations = select(func.count(Organisation.id)).scalar_subquery()
     return int(db.session.execute(select(topics + organisations)).scalar_one())
-

@@ -92,7 +92,7 @@ def parse_topics(
     value: Any, languages: Sequence[str], problems: list[str]
 ) -> dict[str, TopicRecord]:
     if not isinstance(value, dict):
-        problems.append('topics: must be an object of topics by their slug')
+        problems.append("topics: must be an object of topics by their slug")
         return {}
     topics = {}
     seen: dict[tuple[str, str], str] = {}
@@ -117,7 +117,9 @@ def parse_topics(
                     "joined by hyphens"
                 )
             elif (language, slug) in seen:
-                problems.append(f'{where}.{language}.slug: "{slug}" is also {seen[(language, slug)]}')
+                problems.append(
+                    f'{where}.{language}.slug: "{slug}" is also {seen[(language, slug)]}'
+                )
             else:
                 seen[(language, slug)] = f"topics.{key}.{language}.slug"
             if name is not None and isinstance(slug, str):
@@ -146,7 +148,9 @@ def parse_organisations(
     for slug, fields in value.items():
         where = f"organisations.{slug}"
         if not is_valid_slug(slug):
-            problems.append(f"{where}: the slug must be lower-case letters and digits joined by hyphens")
+            problems.append(
+                f"{where}: the slug must be lower-case letters and digits joined by hyphens"
+            )
             continue
         if not isinstance(fields, dict):
             problems.append(f"{where}: must be an object")

@@ -236,7 +236,11 @@ def search_page(lang: str | None) -> str | tuple[str, int]:
     topic_slug = request.args.get("topic", "").strip() or None
     topic = None
     if topic_slug is not None:
-        found = groups.group_at("topic", lang or DEFAULT_LANGUAGE, topic_slug) if is_valid_slug(topic_slug) else None
+        found = (
+            groups.group_at("topic", lang or DEFAULT_LANGUAGE, topic_slug)
+            if is_valid_slug(topic_slug)
+            else None
+        )
         topic = found[0] if found else None
     within = groups.statements_of("topic", topic) if topic is not None else None
     hits, total = (

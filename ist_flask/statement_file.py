@@ -18,9 +18,10 @@ statement. No Flask here.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import ijson
@@ -133,10 +134,10 @@ class CheckedFile:
     count: int
     problems: list[str]
     slugs: dict[tuple[str, str], str]
-    groups: GroupRecords = GroupRecords()
+    groups: GroupRecords = dataclasses.field(default_factory=GroupRecords)
     # ("topic" or "organisation", key) that statements name but the file does
     # not define, with the field naming it first: the database must have them.
-    elsewhere: dict[tuple[str, str], str] = field(default_factory=dict)
+    elsewhere: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
 
 
 def inspect_statement_file(
@@ -159,9 +160,9 @@ def inspect_statement_file(
             ("topic", record.topics, groups.topics),
             ("organisation", record.signatories, groups.organisations),
         ):
-            for key in keys:
-                if key not in defined:
-                    elsewhere.setdefault((kind, key), describe_where(number, record))
+            for group_key in keys:
+                if group_key not in defined:
+                    elsewhere.setdefault((kind, group_key), describe_where(number, record))
         for translation in record.translations:
             field = f"{describe_where(number, record)}: translations.{translation.language}"
             given = [("slug", translation.slug)] if translation.slug else []

@@ -68,8 +68,11 @@ def add_grouped(app: Flask) -> None:
                     topics=["anti-war", "declarations"],
                     signatories=["fictional-workers-league"],
                 ),
-                statement("2024-01-01T00:00:00Z", {"en": {"title": "Founding declaration"}},
-                          topics=["declarations"]),
+                statement(
+                    "2024-01-01T00:00:00Z",
+                    {"en": {"title": "Founding declaration"}},
+                    topics=["declarations"],
+                ),
                 statement("2023-12-01T00:00:00Z", {"en": {"title": "Unrelated news"}}),
             ],
         },

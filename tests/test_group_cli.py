@@ -59,7 +59,9 @@ def export(runner: FlaskCliRunner, path: Path) -> str:
 
 
 def test_export_import_export_keeps_topics_and_signatories(
-    empty_app: Flask, configured_app, tmp_path: Path  # type: ignore[no-untyped-def]
+    empty_app: Flask,
+    configured_app,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     add_grouped(empty_app)
     first = export(empty_app.test_cli_runner(), tmp_path / "first.json")
@@ -69,7 +71,9 @@ def test_export_import_export_keeps_topics_and_signatories(
         "name": "Contre la guerre",
         "slug": "contre-la-guerre",
     }
-    stop = next(s for s in document["statements"] if s["translations"]["en"]["title"] == "Stop the war")
+    stop = next(
+        s for s in document["statements"] if s["translations"]["en"]["title"] == "Stop the war"
+    )
     assert stop["topics"] == ["anti-war"]
     assert stop["signatories"] == ["example-socialist-group", "fictional-workers-league"]
 

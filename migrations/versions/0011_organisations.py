@@ -118,8 +118,6 @@ def downgrade():
         op.f("ix_statement_signatories_organisation_id"), table_name="statement_signatories"
     )
     op.drop_table("statement_signatories")
-    op.drop_index(
-        op.f("ix_organisation_names_organisation_id"), table_name="organisation_names"
-    )
+    op.drop_index(op.f("ix_organisation_names_organisation_id"), table_name="organisation_names")
     op.drop_table("organisation_names")
     op.drop_table("organisations")
