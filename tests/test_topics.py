@@ -8,7 +8,8 @@ import feedparser
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from groups_data import add_grouped
+from builders import statement
+from groups_data import add_grouped, import_document
 from lxml import etree
 from pages import entries, fold, parse
 
@@ -218,3 +219,31 @@ def test_sitemap_lists_topic_and_organisation_pages(grouped: FlaskClient) -> Non
         "/de/organisations/fictional-workers-league",
     ):
         assert f"<loc>http://localhost{path}</loc>" in body, path
+
+
+def test_a_topic_page_costs_the_same_however_many_statements_it_lists(
+    empty_app: Flask,
+) -> None:
+    from test_query_count import queries_for
+
+    add_grouped(empty_app)
+    paths = ("/en/topics/anti-war", "/en/organisations/fictional-workers-league")
+    before = {path: queries_for(empty_app, path) for path in paths}
+    import_document(
+        empty_app,
+        {
+            "statements": [
+                statement(
+                    f"2022-01-{day:02d}T00:00:00Z",
+                    {"en": {"title": f"Against war {day}"}},
+                    topics=["anti-war"],
+                    signatories=["fictional-workers-league", "example-socialist-group"],
+                )
+                for day in range(1, 21)
+            ]
+        },
+    )
+    after = {path: queries_for(empty_app, path) for path in paths}
+    assert before == after, (before, after)
+    # The group and its names, the content version, then the page's rows.
+    assert max(after.values()) <= 4, after
