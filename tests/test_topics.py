@@ -6,9 +6,9 @@ import json
 
 import feedparser
 import pytest
+from builders import statement
 from flask import Flask
 from flask.testing import FlaskClient
-from builders import statement
 from groups_data import add_grouped, import_document
 from lxml import etree
 from pages import entries, fold, parse
