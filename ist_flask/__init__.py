@@ -74,7 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     cli.init_app(app)
     translate.init_app(app)
 
-    from . import admin, discovery, feeds, health, site
+    from . import admin, discovery, feeds, group_feeds, group_pages, health, site  # noqa: F401  (routes join site's and feeds' blueprints)
     from .cache_front import CacheFront
 
     app.register_blueprint(site.bp)

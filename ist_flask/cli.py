@@ -1,4 +1,5 @@
-"""Maintainers' commands: `flask --app ist_flask statements import|export|outdated`."""
+"""Maintainers' commands: `flask --app ist_flask statements import|export|outdated`
+(and, from group_cli.py, `organisations` and `topics`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask.cli import AppGroup
 from flask_babel import ngettext
 from sqlalchemy.exc import DBAPIError
 
-from . import queries, statement_import, store
+from . import group_cli, queries, statement_import, store
 from .content import TextLimits
 from .extensions import db
 from .i18n import is_supported, supported_languages
@@ -88,6 +89,7 @@ def import_command(file: Path) -> None:
 def export_command(file: Path) -> None:
     """Write every statement to FILE (JSON), in the format that import reads."""
     total = store.count_statements()
+    groups = store.export_groups(supported_languages())
     try:
         with (
             file.open("w", encoding="utf-8") as out,
@@ -95,7 +97,7 @@ def export_command(file: Path) -> None:
                 store.export_records(supported_languages()), length=total, label="Exporting"
             ) as records,
         ):
-            written = write_statement_file(records, out)
+            written = write_statement_file(records, out, groups)
     except OSError as error:
         raise click.ClickException(f"cannot write {file}: {error.strerror or error}") from None
     click.echo(
@@ -141,3 +143,5 @@ def missing_command(language: str) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(statements)
+    app.cli.add_command(group_cli.organisations)
+    app.cli.add_command(group_cli.topics)

@@ -1,5 +1,8 @@
 """How crawlers find the statements: /sitemap.xml with hreflang alternates, and /robots.txt.
 
+Front pages, about pages, topics' and organisations' pages come first, then
+every statement page.
+
 Past SITEMAP_MAX_URLS addresses (5,000 by default) /sitemap.xml becomes a
 sitemap index of /sitemap-1.xml, /sitemap-2.xml and so on. Each file reads
 only its own rows and stays small enough for the page cache to keep, so a
@@ -11,11 +14,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, Response, abort, current_app
 
-from . import queries
+from . import group_queries, queries
 from .i18n import supported_languages
 from .urls import absolute_url, statement_url
 
@@ -47,7 +51,8 @@ class SitemapURL:
 
 
 def _fixed_pages() -> list[SitemapURL]:
-    """Every language's front page and about page, with their alternates."""
+    """Every language's front page and about page, with their alternates,
+    then every topic's and organisation's page in every language."""
     languages = supported_languages()
     newest = queries.newest_update_by_language()
     urls = []
@@ -57,7 +62,23 @@ def _fixed_pages() -> list[SitemapURL]:
         for code in languages:
             lastmod = newest.get(code) if endpoint == "site.index" else None
             urls.append(SitemapURL(absolute_url(endpoint, lang=code), lastmod, alternates))
+    groups: list[tuple[str, list[Any]]] = [
+        ("site.topic", list(group_queries.all_topics())),
+        ("site.organisation", list(group_queries.all_organisations())),
+    ]
+    for endpoint, found in groups:
+        for group in found:
+            pages = [
+                (code, absolute_url(endpoint, lang=code, slug=group.slug_in(code)))
+                for code in languages
+            ]
+            urls += [SitemapURL(url, None, pages) for _code, url in pages]
     return urls
+
+
+def _fixed_count() -> int:
+    """How many addresses come before the statements' pages."""
+    return (2 + group_queries.count_groups()) * len(supported_languages())
 
 
 def _statement_url(language: str, slug: str) -> str:
@@ -82,7 +103,7 @@ def _part(number: int, size: int) -> list[SitemapURL]:
     order: the front and about pages first, then every statement page. Only
     the rows of this part are read, so a part costs the same whatever the site's size."""
     start = (number - 1) * size
-    fixed_count = 2 * len(supported_languages())
+    fixed_count = _fixed_count()
     urls = _fixed_pages()[start : start + size] if start < fixed_count else []
     wanted = size - len(urls)
     if wanted > 0:
@@ -108,7 +129,7 @@ def _urlset(urls: list[SitemapURL]) -> Response:
 
 def _parts() -> int:
     """How many files the sitemap takes: 1 while it fits in one."""
-    total = 2 * len(supported_languages()) + queries.count_sitemap_translations()
+    total = _fixed_count() + queries.count_sitemap_translations()
     return math.ceil(total / int(current_app.config["SITEMAP_MAX_URLS"]))
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .content import make_slug, render_markdown
 from .extensions import db
+from .group_editing import set_groups
 from .models import SlugRedirect, Statement, Translation
 
 
@@ -36,6 +37,9 @@ class StatementDraft:
     status: str
     original_language: str
     translations: Mapping[str, TranslationDraft]
+    # The topics it is about and the organisations that signed it, by id.
+    topic_ids: tuple[int, ...] = ()
+    organisation_ids: tuple[int, ...] = ()
 
 
 class EditConflict(RuntimeError):
@@ -141,6 +145,7 @@ def save_statement(
                 statement.translations.remove(translation)
         for language, wanted in draft.translations.items():
             _apply(statement, existing.get(language), language, wanted, now)
+        set_groups(statement, draft.topic_ids, draft.organisation_ids)
         db.session.commit()
     except IntegrityError:
         # Another statement took a slug between the form's check and this save.

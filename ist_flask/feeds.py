@@ -21,6 +21,7 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import force_locale, gettext
 from lxml import etree
+from sqlalchemy import ColumnElement
 
 from . import queries
 from .content import clean_text
@@ -34,6 +35,12 @@ ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
 JSON_FEED_TYPE = "application/feed+json"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Each format's name, media type and endpoint.
+FORMATS = (
+    ("Atom", ATOM_TYPE, "atom"),
+    ("RSS", RSS_TYPE, "rss"),
+    ("JSON Feed", JSON_FEED_TYPE, "json_feed"),
+)
 # The updated time of a feed with no entries: fixed, so its bytes stay stable.
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -44,6 +51,51 @@ class FeedLink:
     media_type: str
     url: str
     title: str
+
+
+@dataclass(frozen=True)
+class GroupFeed:
+    """A topic's or a signatory's feeds in one language (groups.py): the
+    language's feed, narrowed to the statements meeting ``within``."""
+
+    kind: str
+    slug: str
+    name: str
+    within: ColumnElement[bool]
+
+
+def _feed_url(endpoint: str, lang: str | None, group: GroupFeed | None) -> str:
+    """The feed ``endpoint`` ("atom", "rss", "json_feed"), of ``group`` when given."""
+    if group is None:
+        return absolute_url(f"feeds.{endpoint}", lang=lang)
+    return absolute_url(f"feeds.{group.kind}_{endpoint}", lang=lang, slug=group.slug)
+
+
+def _page_url(lang: str | None, group: GroupFeed | None) -> str:
+    if group is None:
+        return absolute_url("site.index", lang=lang)
+    return absolute_url(f"site.{group.kind}", lang=lang, slug=group.slug)
+
+
+def _feed_title(lang: str | None, group: GroupFeed | None) -> str:
+    with force_locale(lang or DEFAULT_LANGUAGE):
+        if group is None:
+            return str(gettext("International Socialist Tendency: statements"))
+        return str(gettext("International Socialist Tendency: %(name)s", name=group.name))
+
+
+@bp.app_template_global()
+def group_feeds(kind: str, lang: str, slug: str, name: str) -> list[FeedLink]:
+    """The feeds a topic's or an organisation's page advertises."""
+    return [
+        FeedLink(
+            label,
+            media_type,
+            url_for(f"feeds.{kind}_{endpoint}", lang=lang, slug=slug),
+            f"{name} ({label})",
+        )
+        for label, media_type, endpoint in FORMATS
+    ]
 
 
 @bp.app_template_global()
@@ -107,8 +159,14 @@ def _statement_url(translation: Translation) -> str:
     return statement_url(translation.language, translation.slug)
 
 
-def build_feed(lang: str | None, kind: str, clean: Callable[[str], str] = str) -> FeedGenerator:
-    """The feed for ``lang`` (None: all languages); ``kind`` is "atom" or "rss".
+def build_feed(
+    lang: str | None,
+    kind: str,
+    clean: Callable[[str], str] = str,
+    group: GroupFeed | None = None,
+) -> FeedGenerator:
+    """The feed for ``lang`` (None: all languages), or ``group``'s in ``lang``;
+    ``kind`` is "atom" or "rss".
 
     ``clean`` is applied to every entry's text: see feed_bytes. Atom says its
     title and summary are text; RSS readers take both as HTML, so there the
@@ -116,19 +174,23 @@ def build_feed(lang: str | None, kind: str, clean: Callable[[str], str] = str) -
     words and a text that shows "<img onerror=…>" would become one.
     """
     languages = supported_languages()
-    entries = queries.feed_entries(lang, languages, current_app.config["FEED_SIZE"])
+    within = group.within if group is not None else None
+    entries = queries.feed_entries(lang, languages, current_app.config["FEED_SIZE"], within)
     organisation = current_app.config["ORGANISATION_NAME"]
     feed = FeedGenerator()
-    if lang is None and kind == "rss":
+    signed = any(t.statement.organisations for t in entries)
+    if (lang is None or signed) and kind == "rss":
+        # dc:language of each entry; dc:creator of each signatory (RSS's own
+        # <author> must be an e-mail address).
         feed.load_extension("dc", atom=False, rss=True)
-    self_url = absolute_url(f"feeds.{kind}", lang=lang)
+    self_url = _feed_url(kind, lang, group)
+    feed.title(_feed_title(lang, group))
     with force_locale(lang or DEFAULT_LANGUAGE):
-        feed.title(gettext("International Socialist Tendency: statements"))
         feed.subtitle(gettext("Socialism From Below"))
     feed.id(self_url)
     # In RSS the last link wins, so the self link goes first and the page last.
     feed.link(href=self_url, rel="self", type=ATOM_TYPE if kind == "atom" else RSS_TYPE)
-    feed.link(href=absolute_url("site.index", lang=lang), rel="alternate", type="text/html")
+    feed.link(href=_page_url(lang, group), rel="alternate", type="text/html")
     if lang:
         feed.language(lang)
     feed.author(name=organisation)
@@ -142,7 +204,9 @@ def build_feed(lang: str | None, kind: str, clean: Callable[[str], str] = str) -
     return feed
 
 
-def feed_bytes(lang: str | None, kind: str) -> tuple[bytes, datetime]:
+def feed_bytes(
+    lang: str | None, kind: str, group: GroupFeed | None = None
+) -> tuple[bytes, datetime]:
     """The Atom or RSS document of a feed, and its updated time.
 
     Text is cleaned of control characters on its way in, but a row written
@@ -150,7 +214,7 @@ def feed_bytes(lang: str | None, kind: str) -> tuple[bytes, datetime]:
     then the feed is built again with its text cleaned, a cost paid only then.
     """
     for clean in (str, clean_text):
-        feed = build_feed(lang, kind, clean)
+        feed = build_feed(lang, kind, clean, group)
         try:
             body = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
         except ValueError:
@@ -185,6 +249,15 @@ def _add_entry(
     entry.published(translation.statement.published_at)
     entry.updated(translation.updated_at)
     entry.author(name=organisation)
+    for signatory in translation.statement.organisations:
+        # Atom's contributors; RSS's dc:creator (feedgen writes no RSS contributor).
+        name = text(signatory.name_in(translation.language))
+        if signatory.web_address:
+            entry.contributor(name=name, uri=signatory.web_address)
+        else:
+            entry.contributor(name=name)
+        if hasattr(entry, "dc"):
+            entry.dc.dc_creator(name, replace=False)
     entry.summary(text(translation.excerpt))
     entry.content(clean(translation.body), type="html")
 
@@ -196,7 +269,7 @@ def _version() -> str:
         return "0"
 
 
-def _feed_response(body: bytes, updated: datetime, media_type: str) -> Response:
+def feed_response(body: bytes, updated: datetime, media_type: str) -> Response:
     """A feed with validators derived from its own bytes and entries only."""
     response = Response(body, content_type=f"{media_type}; charset=utf-8")
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
@@ -207,19 +280,33 @@ def _feed_response(body: bytes, updated: datetime, media_type: str) -> Response:
     return response
 
 
-def build_json_feed(lang: str | None) -> tuple[bytes, datetime]:
+def _signatory_authors(translation: Translation) -> list[dict[str, str]]:
+    """JSON Feed authors for a statement's signatories, after the site's own."""
+    authors = []
+    for signatory in translation.statement.organisations:
+        author = {"name": signatory.name_in(translation.language)}
+        if signatory.web_address:
+            author["url"] = signatory.web_address
+        authors.append(author)
+    return authors
+
+
+def build_json_feed(lang: str | None, group: GroupFeed | None = None) -> tuple[bytes, datetime]:
     """JSON Feed 1.1 with the same entries, ids and languages as the Atom feed."""
-    entries = queries.feed_entries(lang, supported_languages(), current_app.config["FEED_SIZE"])
+    within = group.within if group is not None else None
+    entries = queries.feed_entries(
+        lang, supported_languages(), current_app.config["FEED_SIZE"], within
+    )
     author = {"name": current_app.config["ORGANISATION_NAME"]}
+    title = _feed_title(lang, group)
     with force_locale(lang or DEFAULT_LANGUAGE):
-        title = gettext("International Socialist Tendency: statements")
         description = gettext("Socialism From Below")
     document: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,
         "description": description,
-        "home_page_url": absolute_url("site.index", lang=lang),
-        "feed_url": absolute_url("feeds.json_feed", lang=lang),
+        "home_page_url": _page_url(lang, group),
+        "feed_url": _feed_url("json_feed", lang, group),
         # Square, 512 px, as JSON Feed asks (the share card is not square).
         "icon": absolute_url("static", filename="icon-512.png"),
         "favicon": absolute_url("static", filename="icon.svg"),
@@ -237,7 +324,7 @@ def build_json_feed(lang: str | None) -> tuple[bytes, datetime]:
             "date_published": t.statement.published_at.isoformat(),
             "date_modified": t.updated_at.isoformat(),
             "language": t.language,
-            "authors": [author],
+            "authors": [author, *_signatory_authors(t)],
         }
         for t in entries
     ]
@@ -249,16 +336,16 @@ def build_json_feed(lang: str | None) -> tuple[bytes, datetime]:
 @bp.get("/feed.atom", defaults={"lang": None})
 @bp.get("/<lang:lang>/feed.atom")
 def atom(lang: str | None) -> Response:
-    return _feed_response(*feed_bytes(lang, "atom"), ATOM_TYPE)
+    return feed_response(*feed_bytes(lang, "atom"), ATOM_TYPE)
 
 
 @bp.get("/feed.rss", defaults={"lang": None})
 @bp.get("/<lang:lang>/feed.rss")
 def rss(lang: str | None) -> Response:
-    return _feed_response(*feed_bytes(lang, "rss"), RSS_TYPE)
+    return feed_response(*feed_bytes(lang, "rss"), RSS_TYPE)
 
 
 @bp.get("/feed.json", defaults={"lang": None})
 @bp.get("/<lang:lang>/feed.json")
 def json_feed(lang: str | None) -> Response:
-    return _feed_response(*build_json_feed(lang), JSON_FEED_TYPE)
+    return feed_response(*build_json_feed(lang), JSON_FEED_TYPE)

@@ -43,6 +43,13 @@ def language_name(language: str) -> str:
 
 
 @cache
+def country_name(code: str, language: str) -> str:
+    """An ISO 3166-1 alpha-2 country named in ``language``: ("DE", "fr") -> "Allemagne".
+    A code CLDR does not know is shown as it is."""
+    return str(Locale.parse(language).territories.get(code.upper(), code.upper()))
+
+
+@cache
 def text_direction(language: str) -> str:
     """ "rtl" or "ltr", from the language's character order in CLDR."""
     return "rtl" if Locale.parse(language).character_order == "right-to-left" else "ltr"
@@ -160,6 +167,7 @@ def _template_globals() -> dict[str, object]:
         "language_name": language_name,
         "text_direction": text_direction,
         "month_words": lambda year, month: month_words(year, month, language),
+        "country_name": lambda code: country_name(code, language),
     }
 
 

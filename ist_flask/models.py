@@ -25,6 +25,9 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 from .content import DRAFT, PUBLISHED, STATUSES, derived_texts
 from .extensions import Base, db
 
+if TYPE_CHECKING:
+    from .group_models import Organisation, Topic
+
 __all__ = [
     "DRAFT",
     "ID_MAX",
@@ -104,6 +107,11 @@ class Statement(Model):
         back_populates="statement",
         cascade="all, delete-orphan",
         order_by="Translation.language",
+    )
+    # What it is about, and who signed it (group_models.py).
+    topics: Mapped[list[Topic]] = relationship(secondary="statement_topics", order_by="Topic.id")
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary="statement_signatories", order_by="Organisation.name"
     )
 
     def translation(self, language: str) -> Translation | None:
@@ -220,10 +228,15 @@ class User(Model):
 
 class SiteState(Model):
     """One row that database triggers keep up to date: ``content_version`` rises
-    with every change to statements, translations or slugs, whoever makes it,
+    with every change to statements, translations, slugs, topics or
+    signatories, whoever makes it,
     so that cached pages in every process know when they are stale."""
 
     __tablename__ = "site_state"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+# The groups' models refer to Statement: they are mapped once it is.
+from . import group_models  # noqa: E402, F401

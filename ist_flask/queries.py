@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal,
 from sqlalchemy.orm import aliased, contains_eager, load_only, selectinload
 
 from .extensions import db
+from .group_models import Organisation, Topic
 from .models import PUBLISHED, SlugRedirect, Statement, Translation, UTCDateTime
 from .stemming import fold
 
@@ -91,13 +92,19 @@ def _listed() -> Any:
 
 
 def _listing(
-    language: str | None, languages: Sequence[str], until: datetime | None = None
+    language: str | None,
+    languages: Sequence[str],
+    until: datetime | None = None,
+    within: ColumnElement[bool] | None = None,
 ) -> Select[Translation]:
-    """A listing's entries: of every language (None), or a language's section."""
+    """A listing's entries: of every language (None), or a language's
+    section; ``within``: only statements that meet it (a topic's or a
+    signatory's, groups.statements_of)."""
     query = _newest_first(select(Translation), None, languages, until)
     if language is not None:
         query = query.where(in_section(language))
-    return query.options(contains_eager(Translation.statement), _listed())
+    query = query.options(contains_eager(Translation.statement), _listed())
+    return query if within is None else query.where(within)
 
 
 def in_section(language: str) -> ColumnElement[bool]:
@@ -139,6 +146,7 @@ def listing_page(
     per_page: int,
     older_than: Cursor | None = None,
     newer_than: Cursor | None = None,
+    within: ColumnElement[bool] | None = None,
 ) -> tuple[list[Translation], bool]:
     """A page of the listing, newest statement first, and whether more
     entries follow it in the direction it was read.
@@ -148,9 +156,10 @@ def listing_page(
     (time, id) index read from where the page starts, so a page deep in the
     archive costs what the first does, however many statements there are.
     One row more than the page says whether another follows: no COUNT.
+    ``within`` narrows it to a group's statements (a topic's page).
     """
     until = older_than.published_at if older_than is not None else None
-    query = _listing(language, languages, until).limit(per_page + 1)
+    query = _listing(language, languages, until, within).limit(per_page + 1)
     if older_than is not None:
         query = query.where(*_beyond(older_than, languages, older=True))
     elif newer_than is not None:
@@ -238,6 +247,11 @@ def translation_by_slug(language: str, slug: str) -> Translation | None:
             contains_eager(Translation.statement)
             .selectinload(Statement.translations)
             .options(_listed()),
+            # One query each, names joined: a constant two, whatever the groups.
+            contains_eager(Translation.statement)
+            .selectinload(Statement.topics)
+            .joinedload(Topic.names),
+            _signatories(),
         )
         .where(
             Translation.language == language,
@@ -263,19 +277,34 @@ def statement_elsewhere(slug: str, languages: Sequence[str]) -> Statement | None
     return db.session.execute(query).scalar_one_or_none()
 
 
-def feed_entries(language: str | None, languages: Sequence[str], limit: int) -> list[Translation]:
-    """The newest published translations for a feed, with their bodies; for
-    the all-languages feed (``language`` None), their siblings too, whose
-    links each entry gives."""
+def _signatories() -> Any:
+    return (
+        contains_eager(Translation.statement)
+        .selectinload(Statement.organisations)
+        .joinedload(Organisation.names)
+    )
+
+
+def feed_entries(
+    language: str | None,
+    languages: Sequence[str],
+    limit: int,
+    within: ColumnElement[bool] | None = None,
+) -> list[Translation]:
+    """The newest published translations for a feed, with their bodies and
+    signatories; for the all-languages feed (``language`` None), their
+    siblings too, whose links each entry gives. ``within``: a group's only."""
     entries = load_only(*LISTED_COLUMNS, Translation.body, raiseload=True)
     statement = contains_eager(Translation.statement)
     if language is None:
         statement = statement.selectinload(Statement.translations).options(_listed())
     query = (
         _newest_first(select(Translation), language, languages)
-        .options(statement, entries)
+        .options(statement, _signatories(), entries)
         .limit(limit)
     )
+    if within is not None:
+        query = query.where(within)
     return list(db.session.scalars(query).unique())
 
 

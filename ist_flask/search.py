@@ -74,16 +74,22 @@ def _highlighted(snippet: str | None) -> Markup:
 
 
 def search(
-    clauses: Clauses, language: str | None, languages: Sequence[str], page: int, per_page: int
+    clauses: Clauses,
+    language: str | None,
+    languages: Sequence[str],
+    page: int,
+    per_page: int,
+    within: ColumnElement[bool] | None = None,
 ) -> tuple[list[SearchHit], int]:
     """One page of the visible translations matching every clause, best first,
-    and the total. ``language`` None searches every one of ``languages``."""
+    and the total. ``language`` None searches every one of ``languages``;
+    ``within``: only statements meeting it (a topic's, groups.statements_of)."""
     if not clauses:
         return [], 0
     searched = [language] if language is not None else list(languages)
     if db.engine.dialect.name == "postgresql":
-        return _postgresql(clauses, language, searched, page, per_page)
-    return _sqlite(clauses, language, searched, page, per_page)
+        return _postgresql(clauses, language, searched, page, per_page, within)
+    return _sqlite(clauses, language, searched, page, per_page, within)
 
 
 def _fts_phrase(words: Sequence[str]) -> str:
@@ -101,7 +107,12 @@ def sqlite_match(clauses: Clauses, languages: Sequence[str | None]) -> str:
 
 
 def _sqlite(
-    clauses: Clauses, language: str | None, searched: list[str], page: int, per_page: int
+    clauses: Clauses,
+    language: str | None,
+    searched: list[str],
+    page: int,
+    per_page: int,
+    within: ColumnElement[bool] | None,
 ) -> tuple[list[SearchHit], int]:
     # Without a language, words are also taken as they are ("simple").
     match = sqlite_match(clauses, searched if language else [*searched, None])
@@ -112,6 +123,8 @@ def _sqlite(
     ]
     if language is not None:
         conditions.append(Translation.language == language)
+    if within is not None:
+        conditions.append(within)
     base = (
         select(Translation)
         .join(Translation.statement)
@@ -191,7 +204,12 @@ def _postgresql_query(
 
 
 def _postgresql(
-    clauses: Clauses, language: str | None, searched: list[str], page: int, per_page: int
+    clauses: Clauses,
+    language: str | None,
+    searched: list[str],
+    page: int,
+    per_page: int,
+    within: ColumnElement[bool] | None,
 ) -> tuple[list[SearchHit], int]:
     vector: ColumnElement[Any] = literal_column("translations.search_vector")
     if language is not None:
@@ -204,6 +222,8 @@ def _postgresql(
     conditions: list[ColumnElement[bool]] = [visible(), vector.op("@@")(query)]
     if language is not None:
         conditions.append(Translation.language == language)
+    if within is not None:
+        conditions.append(within)
     base = select(Translation).join(Translation.statement).where(*conditions)
     total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     headline = func.ts_headline(

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import ColumnElement
 from werkzeug.wrappers import Response
 
-from . import queries, search
+from . import group_queries, groups, queries, search
 from .caching import reads_query
 from .content import clean_text, is_valid_slug
-from .i18n import as_utc, in_zone, supported_languages
+from .i18n import DEFAULT_LANGUAGE, as_utc, in_zone, supported_languages
 from .models import Translation
 from .social import statement_card
 from .urls import LISTING_PLACES, cursor_value, listing_cursor, page_number, statement_path
@@ -36,51 +38,78 @@ def _language_pages(endpoint: str, **values: Any) -> dict[str, str]:
     return {code: url_for(endpoint, lang=code, **values) for code in supported_languages()}
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One page of a listing, and the links to its neighbours."""
+
+    entries: list[dict[str, Any]]
+    first_page: bool
+    newer: str | None
+    older: str | None
+
+
+def read_listing(
+    endpoint: str, lang: str | None, within: ColumnElement[bool] | None = None, **values: Any
+) -> Listing | Response:
+    """The page of ``endpoint``'s listing that ?older= or ?newer= names (none:
+    the first), of the statements meeting ``within`` (None: all): the front
+    pages' and the groups' one way to page, or a redirect or a 404."""
+    per_page = current_app.config["ENTRIES_PER_PAGE"]
+    older_than = listing_cursor("older")
+    newer_than = None if older_than else listing_cursor("newer")
+    placed = older_than is not None or newer_than is not None
+    translations, more = queries.listing_page(
+        lang, supported_languages(), per_page, older_than, newer_than, within
+    )
+    if placed and not translations:
+        abort(404)
+    if newer_than is not None and not more:
+        # What is newer fits on the first page, which is where it is shown.
+        return redirect(url_for(endpoint, lang=lang, **values))
+    newer = older = None
+    if translations:
+        # A page read from a place always has newer entries (at least the
+        # place's own); one read towards newer ones always has older ones.
+        if placed:
+            newer = _listing_link(endpoint, lang, "newer", translations[0], **values)
+        if more or newer_than is not None:
+            older = _listing_link(endpoint, lang, "older", translations[-1], **values)
+    return Listing(_entries(translations), not placed, newer, older)
+
+
 @bp.get("/", defaults={"lang": None})
 @bp.get("/<lang:lang>/")
 @reads_query("page", *LISTING_PLACES, "fm", "fy")
 def index(lang: str | None) -> str | Response:
     if lang is None and "fm" in request.args and "fy" in request.args:
         return _old_archive_redirect()
-    languages = supported_languages()
-    per_page = current_app.config["ENTRIES_PER_PAGE"]
     if "page" in request.args:
-        return _numbered_page_redirect(lang, languages, per_page)
-    older_than = listing_cursor("older")
-    newer_than = None if older_than else listing_cursor("newer")
-    placed = older_than is not None or newer_than is not None
-    translations, more = queries.listing_page(lang, languages, per_page, older_than, newer_than)
-    if placed and not translations:
-        abort(404)
-    if newer_than is not None and not more:
-        # What is newer fits on the first page, which is where it is shown.
-        return redirect(url_for("site.index", lang=lang))
-    newer = older = None
-    if translations:
-        # A page read from a place always has newer entries (at least the
-        # place's own); one read towards newer ones always has older ones.
-        if placed:
-            newer = _listing_link(lang, "newer", translations[0])
-        if more or newer_than is not None:
-            older = _listing_link(lang, "older", translations[-1])
+        return _numbered_page_redirect(
+            lang, supported_languages(), current_app.config["ENTRIES_PER_PAGE"]
+        )
+    listing = read_listing("site.index", lang)
+    if isinstance(listing, Response):
+        return listing
     language_pages = _language_pages("site.index")
     return render_template(
         "index.html",
         lang=lang,
-        entries=_entries(translations),
-        first_page=not placed,
-        newer=newer,
-        older=older,
+        entries=listing.entries,
+        first_page=listing.first_page,
+        newer=listing.newer,
+        older=listing.older,
         language_pages=language_pages,
         hreflang_pages=language_pages if lang else None,
         x_default=url_for("site.index", lang=None),
     )
 
 
-def _listing_link(lang: str | None, direction: str, entry: Translation) -> str:
+def _listing_link(
+    endpoint: str, lang: str | None, direction: str, entry: Translation, **values: Any
+) -> str:
     """The listing's page older or newer than ``entry``."""
     place: dict[str, Any] = {direction: cursor_value(queries.Cursor.of(entry))}
-    return url_for("site.index", lang=lang, **place)
+    return url_for(endpoint, lang=lang, **values, **place)
 
 
 def _numbered_page_redirect(lang: str | None, languages: list[str], per_page: int) -> Response:
@@ -92,7 +121,7 @@ def _numbered_page_redirect(lang: str | None, languages: list[str], per_page: in
     around = queries.entries_at(lang, languages, (page - 1) * per_page - 1, 2)
     if len(around) < 2:
         abort(404)
-    return redirect(_listing_link(lang, "older", around[0]))
+    return redirect(_listing_link("site.index", lang, "older", around[0]))
 
 
 def _old_archive_redirect() -> Response:
@@ -220,17 +249,36 @@ def archive_month(lang: str | None, year: int, month: int) -> str:
 
 @bp.get("/search", defaults={"lang": None})
 @bp.get("/<lang:lang>/search")
-@reads_query("q", "page")
-def search_page(lang: str | None) -> str:
-    """Search results; an empty or wordless query gets a friendly page, not an error."""
+@reads_query("q", "page", "topic")
+def search_page(lang: str | None) -> str | tuple[str, int]:
+    """Search results; an empty or wordless query gets a friendly page, not
+    an error, and so does an unknown topic (?topic=<slug>), with a 404."""
     query = clean_text(request.args.get("q", "")[: search.MAX_QUERY_LENGTH])
     terms = search.search_terms(query)
     page = page_number()
     per_page = current_app.config["ENTRIES_PER_PAGE"]
-    hits, total = search.search(terms, lang, supported_languages(), page, per_page)
+    topic_slug = request.args.get("topic", "").strip() or None
+    topic = None
+    if topic_slug is not None:
+        found = (
+            groups.group_at("topic", lang or DEFAULT_LANGUAGE, topic_slug)
+            if is_valid_slug(topic_slug)
+            else None
+        )
+        topic = found[0] if found else None
+    within = groups.statements_of("topic", topic) if topic is not None else None
+    hits, total = (
+        ([], 0)
+        if topic_slug and topic is None
+        else search.search(terms, lang, supported_languages(), page, per_page, within)
+    )
     if page > 1 and not hits:
         abort(404)
-    return render_template(
+
+    def results(**values: Any) -> str:
+        return url_for("site.search_page", q=query or None, topic=topic_slug, **values)
+
+    page_html = render_template(
         "search.html",
         lang=lang,
         query=query,
@@ -238,12 +286,13 @@ def search_page(lang: str | None) -> str:
         hits=hits,
         total=total,
         page=page,
-        newer=url_for("site.search_page", lang=lang, q=query, page=page - 1) if page > 1 else None,
-        older=url_for("site.search_page", lang=lang, q=query, page=page + 1)
-        if page * per_page < total
-        else None,
-        language_pages={
-            code: url_for("site.search_page", lang=code, q=query or None)
-            for code in supported_languages()
-        },
+        topic=topic,
+        topic_slug=topic_slug,
+        topics=group_queries.all_topics(),
+        newer=results(lang=lang, page=page - 1) if page > 1 else None,
+        older=results(lang=lang, page=page + 1) if page * per_page < total else None,
+        language_pages={code: results(lang=code) for code in supported_languages()},
     )
+    if topic_slug and topic is None:
+        return page_html, 404
+    return page_html

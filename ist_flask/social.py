@@ -9,6 +9,7 @@ from babel.core import get_global
 from flask import current_app
 
 from .content import short_description
+from .group_models import Organisation
 from .models import Translation
 from .urls import absolute_url, statement_url
 
@@ -27,6 +28,16 @@ def og_locale(language: str) -> str:
 
 def _url(translation: Translation) -> str:
     return statement_url(translation.language, translation.slug)
+
+
+def _organisation(organisation: Organisation, language: str) -> dict[str, Any]:
+    """A signatory as a schema.org Organization."""
+    found: dict[str, Any] = {"@type": "Organization", "name": organisation.name_in(language)}
+    if organisation.web_address:
+        found["url"] = organisation.web_address
+    if organisation.country:
+        found["address"] = {"@type": "PostalAddress", "addressCountry": organisation.country}
+    return found
 
 
 def statement_card(translation: Translation, translations: list[Translation]) -> dict[str, Any]:
@@ -58,6 +69,11 @@ def statement_card(translation: Translation, translations: list[Translation]) ->
         "author": {"@type": "Organization", "name": organisation},
         "publisher": publisher,
     }
+    signatories = [_organisation(o, translation.language) for o in statement.organisations]
+    if signatories:
+        article["contributor"] = signatories
+    if statement.topics:
+        article["keywords"] = [topic.name_in(translation.language) for topic in statement.topics]
     if original is not None and original is not translation:
         article["translationOfWork"] = {"@type": "NewsArticle", "@id": _url(original)}
     elif others:

@@ -9,16 +9,23 @@ import textwrap
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from .group_records import GroupRecords, groups_json
 from .statement_file import StatementRecord, TranslationRecord, format_datetime
 
 
 def _as_json(record: StatementRecord) -> dict[str, Any]:
-    return {
+    fields: dict[str, Any] = {
         "published": format_datetime(record.published),
         "original": record.original,
         "status": record.status,
-        "translations": {t.language: _translation_json(t) for t in record.translations},
     }
+    # Only when there are some: a file of a site without them stays as it was.
+    if record.topics:
+        fields["topics"] = list(record.topics)
+    if record.signatories:
+        fields["signatories"] = list(record.signatories)
+    fields["translations"] = {t.language: _translation_json(t) for t in record.translations}
+    return fields
 
 
 def _translation_json(translation: TranslationRecord) -> dict[str, Any]:
@@ -36,13 +43,20 @@ def _translation_json(translation: TranslationRecord) -> dict[str, Any]:
     return fields
 
 
-def write_statement_file(records: Iterable[StatementRecord], out: TextIO) -> int:
-    """Write the file for ``records`` one statement at a time; return how many.
+def write_statement_file(
+    records: Iterable[StatementRecord], out: TextIO, groups: GroupRecords | None = None
+) -> int:
+    """Write the file for ``records`` (and ``groups``' definitions, before
+    them) one statement at a time; return how many.
 
     The text is what json.dumps(indent=2) gives for the whole document, so that
     export, import into an empty database and export again give the same file.
     """
-    out.write('{\n  "statements": [')
+    out.write("{\n")
+    for key, value in groups_json(groups or GroupRecords()).items():
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+        out.write(f'  "{key}": ' + textwrap.indent(text, "  ").lstrip() + ",\n")
+    out.write('  "statements": [')
     count = 0
     for record in records:
         text = json.dumps(_as_json(record), ensure_ascii=False, indent=2)
@@ -52,8 +66,10 @@ def write_statement_file(records: Iterable[StatementRecord], out: TextIO) -> int
     return count
 
 
-def dump_statement_file(records: Iterable[StatementRecord]) -> str:
+def dump_statement_file(
+    records: Iterable[StatementRecord], groups: GroupRecords | None = None
+) -> str:
     """The file for ``records`` as one string."""
     out = io.StringIO()
-    write_statement_file(records, out)
+    write_statement_file(records, out, groups)
     return out.getvalue()

@@ -5,6 +5,9 @@
                                              "body": "<p>…</p>", "markdown": null,
                                              "updated": "…", "old_slugs": ["…"]}}}]}
 
+Topics and signatories come before the statements, as "topics" and
+"organisations" (group_records.py), and a statement names its own in
+"topics" and "signatories"; files without them are read as before.
 Only "published", "translations" and each translation's "title" and "body" are
 required; "status" is "published" unless it says "draft", "markdown" keeps
 the editor's source of the body, and "old_slugs" the addresses that still
@@ -15,6 +18,7 @@ statement. No Flask here.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +27,7 @@ from typing import Any, BinaryIO
 import ijson
 
 from .content import DEFAULT_LIMITS, TextLimits
+from .group_records import GroupRecords, parse_groups
 from .statement_records import (
     StatementFileError,
     StatementRecord,
@@ -48,6 +53,10 @@ __all__ = [
     "statement_items",
 ]
 
+# The top-level keys that define groups: read before the statements, so
+# that a file of any size is still read one statement at a time.
+GROUP_KEYS = ("topics", "organisations")
+
 
 def statement_items(stream: BinaryIO) -> Iterator[Any]:
     """The items of the file's "statements" list, parsed one at a time, so that
@@ -64,9 +73,48 @@ def statement_items(stream: BinaryIO) -> Iterator[Any]:
                 break
         else:
             raise StatementFileError(['the file must be an object with a "statements" list'])
-        yield from ijson.items(events, "statements.item")
+        yield from ijson.items(_no_groups_after(events), "statements.item")
     except ijson.JSONError as error:
         raise StatementFileError([f"not valid JSON: {_json_problem(error)}"]) from None
+
+
+def _no_groups_after(events: Iterator[Any]) -> Iterator[Any]:
+    """The events after "statements", refusing a definition of groups there."""
+    for event in events:
+        if event[0] == "" and event[1] == "map_key" and event[2] in GROUP_KEYS:
+            raise StatementFileError([f'"{event[2]}" must come before "statements"'])
+        yield event
+
+
+def read_groups(stream: BinaryIO, languages: Sequence[str], problems: list[str]) -> GroupRecords:
+    """The topics and organisations the file defines before its statements."""
+    header: dict[str, Any] = {}
+    try:
+        events = ijson.parse(stream, use_float=True)
+        for prefix, event, value in events:
+            if prefix == "" and event == "map_key":
+                if value == "statements":
+                    break
+                if value in GROUP_KEYS:
+                    header[value] = _value(events)
+    except ijson.JSONError as error:
+        raise StatementFileError([f"not valid JSON: {_json_problem(error)}"]) from None
+    return parse_groups(header, languages, problems)
+
+
+def _value(events: Iterator[tuple[str, str, Any]]) -> Any:
+    """The whole JSON value whose events come next."""
+    builder = ijson.ObjectBuilder()
+    depth = 0
+    for _prefix, event, value in events:
+        builder.event(event, value)
+        if event in ("start_map", "start_array"):
+            depth += 1
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+        if depth == 0:
+            return builder.value
+    return None
 
 
 def _json_problem(error: Exception) -> str:
@@ -86,6 +134,10 @@ class CheckedFile:
     count: int
     problems: list[str]
     slugs: dict[tuple[str, str], str]
+    groups: GroupRecords = dataclasses.field(default_factory=GroupRecords)
+    # ("topic" or "organisation", key) that statements name but the file does
+    # not define, with the field naming it first: the database must have them.
+    elsewhere: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
 
 
 def inspect_statement_file(
@@ -95,12 +147,22 @@ def inspect_statement_file(
     twice for one language (as a slug or an old slug) is one."""
     problems: list[str] = []
     slugs: dict[tuple[str, str], str] = {}
+    groups = read_groups(stream, languages, problems)
+    stream.seek(0)
+    elsewhere: dict[tuple[str, str], str] = {}
     count = 0
     for number, item in enumerate(statement_items(stream), start=1):
         count = number
         record = parse_statement(number, item, languages, problems, limits, clean=False)
         if record is None:
             continue
+        for kind, keys, defined in (
+            ("topic", record.topics, groups.topics),
+            ("organisation", record.signatories, groups.organisations),
+        ):
+            for group_key in keys:
+                if group_key not in defined:
+                    elsewhere.setdefault((kind, group_key), describe_where(number, record))
         for translation in record.translations:
             field = f"{describe_where(number, record)}: translations.{translation.language}"
             given = [("slug", translation.slug)] if translation.slug else []
@@ -111,7 +173,7 @@ def inspect_statement_file(
                     problems.append(f'{field}.{name}: "{slug}" is also used by {slugs[key]}')
                 else:
                     slugs[key] = f"{field}.{name}"
-    return CheckedFile(count, problems, slugs)
+    return CheckedFile(count, problems, slugs, groups, elsewhere)
 
 
 def check_statement_file(

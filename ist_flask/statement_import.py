@@ -19,6 +19,7 @@ from sqlalchemy import Table, insert, select, text
 
 from .content import DEFAULT_LIMITS, TextLimits, make_slug
 from .extensions import db, without_statement_timeout
+from .group_import import group_problems, link_statements, write_groups
 from .import_pipeline import PreparedStatement, PreparedTranslation, prepared_batches
 from .models import SlugRedirect, Statement, Translation
 from .queries import LOOKUP_CHUNK
@@ -66,6 +67,8 @@ def import_statement_file(
     problems = checked.problems + [
         f"{checked.slugs[key]}: {owner.describe(key[1])}" for key, owner in sorted(owners.items())
     ]
+    if not checked.problems:
+        problems += group_problems(checked)
     if problems:
         raise StatementFileError(problems)
     if on_checked is not None:
@@ -76,8 +79,9 @@ def import_statement_file(
     # closing: a child process preparing the batches stops with the import.
     with closing(prepared) as batches:
         try:
+            groups = write_groups(checked)
             for batch in batches:
-                _write_batch(batch, slugs, index)
+                _write_batch(batch, slugs, index, groups)
                 if progress is not None:
                     progress(len(batch))
             if index is not None:
@@ -133,9 +137,13 @@ class SearchIndex:
 
 
 def _write_batch(
-    batch: Sequence[PreparedStatement], slugs: SlugAllocator, index: SearchIndex | None
+    batch: Sequence[PreparedStatement],
+    slugs: SlugAllocator,
+    index: SearchIndex | None,
+    groups: tuple[dict[str, int], dict[str, int]],
 ) -> None:
-    """Insert one batch with multi-row INSERTs: statements, translations, old slugs, stems."""
+    """Insert one batch with multi-row INSERTs: statements, their topics and
+    signatories, translations, old slugs, stems."""
     ids = db.session.scalars(
         insert(Statement).returning(Statement.id, sort_by_parameter_order=True),
         [
@@ -148,6 +156,7 @@ def _write_batch(
             for p in batch
         ],
     ).all()
+    link_statements(ids, [p.record for p in batch], *groups)
     if index is not None:
         index.suspend()
     slugs.learn_taken(

@@ -18,6 +18,7 @@ from .content import (
     publishable,
     sanitise,
 )
+from .group_records import parse_keys
 
 MAX_REPORTED_PROBLEMS = 20
 
@@ -41,6 +42,9 @@ class StatementRecord:
     original: str
     translations: tuple[TranslationRecord, ...]
     status: str = PUBLISHED
+    # Its topics' keys and its signatories' slugs (group_records.py).
+    topics: tuple[str, ...] = ()
+    signatories: tuple[str, ...] = ()
 
 
 class StatementFileError(ValueError):
@@ -128,9 +132,11 @@ def parse_statement(
     status = item.get("status", PUBLISHED)
     if status not in STATUSES:
         problems.append(f"{where}: status: {status!r} must be one of {', '.join(STATUSES)}")
+    topics = parse_keys(f"{where}: topics", item.get("topics"), problems)
+    signatories = parse_keys(f"{where}: signatories", item.get("signatories"), problems)
     if len(problems) > before or published is None:
         return None
-    return StatementRecord(published, original, tuple(translations), status)
+    return StatementRecord(published, original, tuple(translations), status, topics, signatories)
 
 
 def parse_translation(

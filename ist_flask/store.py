@@ -11,6 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db, without_statement_timeout
+from .group_models import Organisation, Topic
+from .group_queries import all_organisations, all_topics
+from .group_records import GroupRecords, OrganisationRecord, TopicRecord
 from .models import Statement, Translation
 from .statement_file import StatementRecord, TranslationRecord
 from .statement_import import import_statement_file
@@ -33,7 +36,11 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
     without_statement_timeout()
     query = (
         select(Statement)
-        .options(selectinload(Statement.translations).selectinload(Translation.old_slugs))
+        .options(
+            selectinload(Statement.translations).selectinload(Translation.old_slugs),
+            selectinload(Statement.topics).selectinload(Topic.names),
+            selectinload(Statement.organisations),
+        )
         .order_by(Statement.published_at, Statement.id)
         .execution_options(yield_per=EXPORT_BATCH)
     )
@@ -56,7 +63,33 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
                 )
                 for t in translations
             ),
+            topics=tuple(topic.default_name().slug for topic in statement.topics),
+            signatories=tuple(organisation.slug for organisation in statement.organisations),
         )
+
+
+def export_groups(languages: Sequence[str]) -> GroupRecords:
+    """Every topic and organisation, used or not, for the file's definitions."""
+    return GroupRecords(
+        topics={
+            t.default_name().slug: TopicRecord(
+                t.default_name().slug,
+                tuple((n.language, n.name, n.slug) for n in t.names_in(languages)),
+            )
+            for t in all_topics()
+        },
+        organisations={o.slug: _organisation_record(o) for o in all_organisations()},
+    )
+
+
+def _organisation_record(organisation: Organisation) -> OrganisationRecord:
+    return OrganisationRecord(
+        organisation.slug,
+        organisation.name,
+        organisation.country,
+        organisation.web_address,
+        tuple((n.language, n.name) for n in organisation.names),
+    )
 
 
 def has_statements() -> bool:

@@ -40,7 +40,15 @@ def test_the_sitemap_lists_statements_front_pages_and_about_pages(client: FlaskC
                   f"{base}/en/statements/joint-statement-by-revolutionary-socialists-in-turkey-and-russia-on-the-situation-in-karabakh"}  # fmt: skip
     fronts = {f"{base}/{code}/" for code in DEFAULT_LANGUAGES}
     abouts = {f"{base}/{code}/about" for code in DEFAULT_LANGUAGES}
-    assert set(urls) == statements | fronts | abouts
+    # The demo's two topics, in every language: named in en, fr and es, else in English.
+    slugs = {"en": ("anti-war", "declarations"), "fr": ("contre-la-guerre", "declarations"),
+             "es": ("contra-la-guerra", "declaraciones")}  # fmt: skip
+    topics = {
+        f"{base}/{code}/topics/{slug}"
+        for code in DEFAULT_LANGUAGES
+        for slug in slugs.get(code, slugs["en"])
+    }
+    assert set(urls) == statements | fronts | abouts | topics
     french = urls[f"{base}{FR}"]
     alternates = {link.get("hreflang"): link.get("href") for link in french.findall(f"{XHTML}link")}
     assert alternates == {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from groups_data import add_grouped
+from sqlalchemy import inspect, text
 
 from ist_flask.extensions import db
 
@@ -30,6 +31,12 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "slug_redirects",
         "users",
         "site_state",
+        "topics",
+        "topic_names",
+        "statement_topics",
+        "organisations",
+        "organisation_names",
+        "statement_signatories",
     }
 
 
@@ -37,3 +44,27 @@ def test_the_models_and_the_migrations_agree(empty_app: Flask) -> None:
     runner = empty_app.test_cli_runner()
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_topics_and_organisations_go_down_and_up_keeping_statements(empty_app: Flask) -> None:
+    """Down to 0009 drops the groups (organisations first, 0011, then topics,
+    0010) and keeps every statement; up again, they can be written anew and
+    raise the content version."""
+    add_grouped(empty_app)
+    with empty_app.app_context():
+        downgrade(revision="0010")
+        assert "organisations" not in tables(empty_app) and "topics" in tables(empty_app)
+        downgrade(revision="0009")
+        db.session.remove()
+    assert not {"topics", "topic_names", "statement_topics"} & tables(empty_app)
+    with empty_app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM statements")).scalar_one() == 4
+        db.session.remove()
+        upgrade()
+        before = db.session.execute(text("SELECT content_version FROM site_state")).scalar_one()
+        db.session.remove()
+    added = empty_app.test_cli_runner().invoke(args=["topics", "add", "en=Anti-war"])
+    assert added.exit_code == 0, added.output
+    with empty_app.app_context():
+        after = db.session.execute(text("SELECT content_version FROM site_state")).scalar_one()
+    assert after > before

@@ -1,5 +1,7 @@
-"""SQL statements per request stay few and flat: at most 3, whatever the page size
-or the number of translations (1,000 statements in the database)."""
+"""SQL statements per request stay few and flat: at most 3 (a statement page
+5, with its topics and signatories; the all-languages feeds 4, with the
+signatories), whatever the page size or the number of translations (1,000
+statements in the database)."""
 
 from __future__ import annotations
 
@@ -106,6 +108,9 @@ PATHS = [
     "/fr/feed.atom",
     "/feed.rss",
 ]
+# A statement page reads its topics and its signatories, one query each; a
+# feed its entries' signatories: constant, however many of them there are.
+MOST_QUERIES = {"/fr/statements/statement-500-fr": 5, "/feed.rss": 4}
 
 
 @pytest.mark.parametrize("per_page", [20, 50])
@@ -117,7 +122,7 @@ def test_at_most_three_queries_per_request_without_cache(
         languages, PAGE_CACHE_BYTES=0, ENTRIES_PER_PAGE=per_page, FEED_SIZE=per_page
     )
     counts = {path: queries_for(app, path) for path in PATHS}
-    assert max(counts.values()) <= 3, counts
+    assert all(count <= MOST_QUERIES.get(path, 3) for path, count in counts.items()), counts
 
 
 def test_a_listing_page_costs_the_same_however_many_statements(

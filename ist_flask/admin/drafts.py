@@ -8,9 +8,16 @@ from flask_babel import gettext
 
 from ..content import TextLimits
 from ..editing import SlugClash, StatementDraft, TranslationDraft, free_slug
+from ..group_queries import all_organisations, all_topics
 from ..i18n import in_zone
 from ..models import Statement
 from .forms import StatementFormBase
+
+
+def offer_groups(form: StatementFormBase, language: str) -> None:
+    """The topics and organisations the form offers, named in ``language``."""
+    form.topics.choices = [(t.id, t.name_in(language)) for t in all_topics()]
+    form.signatories.choices = [(o.id, o.name_in(language)) for o in all_organisations()]
 
 
 def fill_form(form: StatementFormBase, statement: Statement) -> None:
@@ -21,6 +28,8 @@ def fill_form(form: StatementFormBase, statement: Statement) -> None:
     form.status.data = statement.status
     form.original_language.data = statement.original_language
     form.version.data = str(statement.version)
+    form.topics.data = [topic.id for topic in statement.topics]
+    form.signatories.data = [organisation.id for organisation in statement.organisations]
     for language, section in form.translation_forms().items():
         translation = statement.translation(language)
         if translation is not None:
@@ -57,6 +66,8 @@ def read_draft(
             for language, section in form.translation_forms().items()
             if section.wanted()
         },
+        topic_ids=tuple(form.topics.data or ()),
+        organisation_ids=tuple(form.signatories.data or ()),
     )
 
 

@@ -21,10 +21,12 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..content import TextLimits, clean_text, is_valid_slug, publishable
 from ..i18n import as_utc, language_name, text_direction
@@ -121,6 +123,13 @@ class StatementFormBase(FlaskForm):
     )
     original_language = SelectField(_l("Original language"))
     version = HiddenField()
+    # Checkboxes, no script needed; their choices are the site's (groups_form.py).
+    topics = SelectMultipleField(
+        _l("Topics"), coerce=int, widget=ListWidget(), option_widget=CheckboxInput()
+    )
+    signatories = SelectMultipleField(
+        _l("Signed by"), coerce=int, widget=ListWidget(), option_widget=CheckboxInput()
+    )
 
     languages: Sequence[str] = ()
 

@@ -23,12 +23,12 @@ from ..editing import (
     slug_clashes,
 )
 from ..extensions import db
-from ..i18n import supported_languages
+from ..i18n import page_language, supported_languages
 from ..models import ID_MAX, Statement
 from ..outage import is_disk_full
 from ..urls import page_number
 from . import bp
-from .drafts import clash_message, fill_form, read_draft
+from .drafts import clash_message, fill_form, offer_groups, read_draft
 from .forms import ConfirmForm, StatementFormBase, statement_form_class
 from .states import STATE_WORDS, StatementState, statement_state, translation_state
 
@@ -78,6 +78,7 @@ def _edit(statement: Statement | None) -> Page:
     """The editor's one page: the form (GET), then a preview or a save (POST)."""
     limits = TextLimits.from_config(current_app.config)
     form = statement_form_class(supported_languages(), limits)()
+    offer_groups(form, page_language())
     if request.method == "GET":
         return _editor(_filled(form, statement), statement)
     if not form.validate_on_submit():
