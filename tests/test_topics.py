@@ -37,7 +37,11 @@ def test_topic_page_lists_its_statements_newest_first(grouped: FlaskClient) -> N
 def test_topic_page_is_named_in_its_language_or_else_in_english(grouped: FlaskClient) -> None:
     french = parse(grouped.get("/fr/topics/contre-la-guerre"))
     assert fold(french.cssselect("h1")[0].text_content()) == "Contre la guerre"
-    assert titles(grouped, "/fr/topics/contre-la-guerre") == ["Arrêtez la guerre"]
+    # Its French statement, then the one it lacks in French, in its original.
+    assert titles(grouped, "/fr/topics/contre-la-guerre") == [
+        "Arrêtez la guerre",
+        "No to the arms race",
+    ]
     # No French name: the English one, at the English slug.
     unnamed = grouped.get("/fr/topics/declarations")
     assert unnamed.status_code == 200
