@@ -198,6 +198,7 @@ def about(lang: str | None) -> str:
     return render_template(
         "about.html",
         lang=lang,
+        organisations=group_queries.all_organisations(),
         language_pages=_language_pages("site.about"),
         hreflang_pages=_language_pages("site.about") if lang else None,
         x_default=url_for("site.about", lang=None),
