@@ -60,8 +60,9 @@ PAGE_TYPES = {
     "search": PageType("/search?q=garcia"),
     # ---- The lead adds these after merging topics, images and Arabic (paths
     # from the demo content; the issue wants all of them):
-    # "topic": PageType("/en/topics/...", lighthouse=True, screenshot=True),
-    # "organisation": PageType("/en/organisations/..."),
+    "topic": PageType("/en/topics/anti-war", lighthouse=True, screenshot=True),
+    # Organisation pages: the demo has none (it invents no signatory), so
+    # tests/test_group_quality.py checks them on a site of its own.
     # "image-statement": PageType("/en/statements/...", lighthouse=True, screenshot=True),
     # "arabic-statement": PageType("/ar/statements/..."),
     # and "fallback-front" above becomes lighthouse=False (still a screenshot).
