@@ -102,9 +102,26 @@ def _listing(
     signatory's, groups.statements_of)."""
     query = _newest_first(select(Translation), None, languages, until)
     if language is not None:
-        query = query.where(in_section(language))
+        # One entry per statement: the statements' (time, id) index alone
+        # orders a section, with no sort of every statement for a page.
+        query = query.where(in_section(language)).order_by(None).order_by(*_order(language))
     query = query.options(contains_eager(Translation.statement), _listed())
     return query if within is None else query.where(within)
+
+
+def _order(
+    language: str | None, languages: Sequence[str] = (), newest_first: bool = True
+) -> tuple[Any, ...]:
+    """A listing's order: by statement, newest first (or oldest), and in a
+    listing of every language, each statement's translations in ``languages``'
+    order (the other way round for oldest first)."""
+    if newest_first:
+        by_statement = (Statement.published_at.desc(), Statement.id.desc())
+        return by_statement if language is not None else _newest_order(languages)
+    by_statement = (Statement.published_at, Statement.id)
+    if language is not None:
+        return by_statement
+    return (*by_statement, _language_position(languages).desc())
 
 
 def in_section(language: str) -> ColumnElement[bool]:
@@ -166,7 +183,7 @@ def listing_page(
         query = (
             query.where(*_beyond(newer_than, languages, older=False))
             .order_by(None)
-            .order_by(Statement.published_at, Statement.id, _language_position(languages).desc())
+            .order_by(*_order(language, languages, newest_first=False))
         )
     translations = list(db.session.execute(query).scalars())
     more = len(translations) > per_page

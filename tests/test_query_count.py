@@ -185,3 +185,18 @@ def test_a_page_deep_in_the_listing_reads_no_more_than_the_second(
     last = client.get(f"/{language}?page={last_page}").headers["Location"]
     shallow, deep = sqlite_steps(app, second), sqlite_steps(app, last)
     assert deep < shallow * 1.5, (shallow, deep)
+
+
+@pytest.mark.skipif(bool(SERVER_DATABASE), reason="counts SQLite's own steps")
+def test_a_language_section_reads_the_same_with_twice_the_statements(
+    with_thousand: Callable[..., Flask],
+) -> None:
+    """A section (its translations, and its originals of what it lacks) is
+    read in the index's order: sorting the language order too made SQLite
+    sort every statement for each page, 19 ms instead of 4 at 10,000."""
+    app = with_thousand(("en", "fr"), PAGE_CACHE_BYTES=0)
+    before = {path: sqlite_steps(app, path) for path in ("/fr/", "/de/")}
+    thousand_statements(app, ("en", "fr"))
+    after = {path: sqlite_steps(app, path) for path in ("/fr/", "/de/")}
+    for path in before:
+        assert after[path] < before[path] * 1.2, (path, before, after)
