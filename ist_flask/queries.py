@@ -115,6 +115,7 @@ def _order(
     """A listing's order: by statement, newest first (or oldest), and in a
     listing of every language, each statement's translations in ``languages``'
     order (the other way round for oldest first)."""
+    by_statement: tuple[Any, ...]
     if newest_first:
         by_statement = (Statement.published_at.desc(), Statement.id.desc())
         return by_statement if language is not None else _newest_order(languages)
