@@ -4,13 +4,22 @@ each for what a valid one is, and for a slug another one has."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .group_models import Organisation, OrganisationName, Topic, TopicName
+from .group_models import (
+    Organisation,
+    OrganisationName,
+    OrganisationOldSlug,
+    Topic,
+    TopicName,
+    TopicOldSlug,
+)
+from .group_records import default_language_of
+from .i18n import supported_languages
 from .models import Statement
 
 
@@ -42,6 +51,8 @@ def save_topic(topic: Topic | None, names: Mapping[str, tuple[str, str]]) -> Top
     if topic is None:
         topic = Topic()
         db.session.add(topic)
+    else:
+        _keep_old_topic_slugs(topic, names)
     existing = {n.language: n for n in topic.names}
     for language, own in existing.items():
         if language not in names:
@@ -71,6 +82,15 @@ def save_organisation(
     if organisation is None:
         organisation = Organisation()
         db.session.add(organisation)
+    elif organisation.slug != slug:
+        _keep_old_slug(
+            select(OrganisationOldSlug).where(
+                OrganisationOldSlug.slug.in_((slug, organisation.slug))
+            ),
+            organisation.slug,
+            OrganisationOldSlug(organisation_id=organisation.id, slug=organisation.slug),
+            slug,
+        )
     organisation.slug, organisation.name = slug, name
     organisation.country, organisation.web_address = country or None, web_address or None
     existing = {n.language: n for n in organisation.names}
@@ -84,6 +104,39 @@ def save_organisation(
             else:
                 organisation.names.append(OrganisationName(language=language, name=other))
     return _commit(organisation, GroupSlugTaken(slug))
+
+
+def _keep_old_topic_slugs(topic: Topic, names: Mapping[str, tuple[str, str]]) -> None:
+    """Each language where the topic's page moves keeps its old address, as
+    a redirect: published URLs never break."""
+    for language in {n.language for n in topic.names} | set(names) | set(supported_languages()):
+        before = topic.slug_in(language)
+        own = names.get(language)
+        after = own[1] if own is not None else _slug_after(names)
+        if after != before:
+            _keep_old_slug(
+                select(TopicOldSlug).where(
+                    TopicOldSlug.language == language, TopicOldSlug.slug.in_((before, after))
+                ),
+                before,
+                TopicOldSlug(topic_id=topic.id, language=language, slug=before),
+                after,
+            )
+
+
+def _slug_after(names: Mapping[str, tuple[str, str]]) -> str:
+    """Where a language without a name of its own finds the topic after the
+    save: the default name's slug (Topic.slug_in's rule, on the new names)."""
+    return names[default_language_of(names)][1]
+
+
+def _keep_old_slug(stored: Select[Any], before: str, record: object, after: str) -> None:
+    # The new address is live again if it was an old one; the old one
+    # becomes a redirect, taking over a redirect another group had there.
+    for old in db.session.scalars(stored):
+        db.session.delete(old)
+    db.session.flush()
+    db.session.add(record)
 
 
 G = TypeVar("G", Topic, Organisation)

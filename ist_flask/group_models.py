@@ -157,3 +157,30 @@ class OrganisationName(Model):
     name: Mapped[str] = mapped_column(String(200))
 
     organisation: Mapped[Organisation] = relationship(back_populates="names")
+
+
+class TopicOldSlug(Model):
+    """A slug a topic's page had in a language: it answers with a 301 to the
+    page's address now (migration 0012), so links already out there work."""
+
+    __tablename__ = "topic_old_slugs"
+    __table_args__ = (
+        UniqueConstraint("language", "slug", name="uq_topic_old_slugs_language_slug"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(16))
+    slug: Mapped[str] = mapped_column(String(200))
+
+
+class OrganisationOldSlug(Model):
+    """A slug an organisation had: its old address redirects (301) to its page."""
+
+    __tablename__ = "organisation_old_slugs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(200), unique=True)

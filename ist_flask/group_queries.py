@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .group_models import Organisation, Topic, TopicName
+from .group_models import Organisation, OrganisationOldSlug, Topic, TopicName, TopicOldSlug
 
 
 def topic_at(language: str, slug: str) -> tuple[Topic, str] | None:
@@ -33,7 +33,16 @@ def topic_at(language: str, slug: str) -> tuple[Topic, str] | None:
     for topic in candidates:
         if topic.slug_in(language) == slug:
             return topic, slug
-    return (candidates[0], candidates[0].slug_in(language)) if candidates else None
+    if candidates:
+        return candidates[0], candidates[0].slug_in(language)
+    # An address it had: on to the one it has now.
+    moved = db.session.scalars(
+        select(Topic)
+        .join(TopicOldSlug)
+        .where(TopicOldSlug.language == language, TopicOldSlug.slug == slug)
+        .options(selectinload(Topic.names))
+    ).first()
+    return (moved, moved.slug_in(language)) if moved is not None else None
 
 
 def organisation_at(language: str, slug: str) -> tuple[Organisation, str] | None:
@@ -43,7 +52,15 @@ def organisation_at(language: str, slug: str) -> tuple[Organisation, str] | None
         .where(Organisation.slug == slug)
         .options(selectinload(Organisation.names))
     ).first()
-    return (organisation, slug) if organisation is not None else None
+    if organisation is not None:
+        return organisation, slug
+    moved = db.session.scalars(
+        select(Organisation)
+        .join(OrganisationOldSlug)
+        .where(OrganisationOldSlug.slug == slug)
+        .options(selectinload(Organisation.names))
+    ).first()
+    return (moved, moved.slug) if moved is not None else None
 
 
 def all_topics() -> list[Topic]:

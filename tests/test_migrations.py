@@ -37,6 +37,8 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "organisations",
         "organisation_names",
         "statement_signatories",
+        "topic_old_slugs",
+        "organisation_old_slugs",
     }
 
 
@@ -68,3 +70,32 @@ def test_topics_and_organisations_go_down_and_up_keeping_statements(empty_app: F
     with empty_app.app_context():
         after = db.session.execute(text("SELECT content_version FROM site_state")).scalar_one()
     assert after > before
+
+
+def test_old_group_slugs_go_down_and_up_keeping_the_groups(empty_app: Flask) -> None:
+    """0012 down keeps every topic, organisation and statement; up again, a
+    moved topic's old address is recorded and raises the content version."""
+    add_grouped(empty_app)
+    with empty_app.app_context():
+        downgrade(revision="0011")
+        db.session.remove()
+    assert not {"topic_old_slugs", "organisation_old_slugs"} & tables(empty_app)
+    with empty_app.app_context():
+        counts = [
+            db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("statements", "topics", "topic_names", "organisations")
+        ]
+        assert counts == [4, 2, 3, 2]
+        db.session.remove()
+        upgrade()
+        before = db.session.execute(text("SELECT content_version FROM site_state")).scalar_one()
+        db.session.execute(
+            text(
+                "INSERT INTO topic_old_slugs (topic_id, language, slug) "
+                "SELECT id, 'en', 'against-war' FROM topics ORDER BY id LIMIT 1"
+            )
+        )
+        db.session.commit()
+        after = db.session.execute(text("SELECT content_version FROM site_state")).scalar_one()
+    assert after > before
+    assert empty_app.test_client().get("/en/topics/against-war").status_code == 301
