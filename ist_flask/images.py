@@ -28,6 +28,11 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # costs nothing. 25 megapixels take 100 MB decoded, the most one request may.
 MAX_PIXELS = 25_000_000
 
+# The longest alt text, caption and credit (characters), per language.
+ALT_MAX_LENGTH = 500
+CAPTION_MAX_LENGTH = 1000
+CREDIT_MAX_LENGTH = 300
+
 # The widths renditions are made at, capped at the original's own width.
 RENDITION_WIDTHS = (480, 960, 1600)
 WEBP = "image/webp"

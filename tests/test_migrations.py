@@ -30,6 +30,9 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "slug_redirects",
         "users",
         "site_state",
+        "images",
+        "renditions",
+        "statement_images",
     }
 
 
