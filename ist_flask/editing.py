@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .content import make_slug, render_markdown
 from .extensions import db
+from .lead_images import forget_unclaimed_images, image_by_hash
 from .models import SlugRedirect, Statement, Translation
 
 
@@ -28,6 +29,10 @@ class TranslationDraft:
     slug: str
     summary: str
     markdown: str
+    # What the lead image says in this language (empty: nothing).
+    image_alt: str = ""
+    image_caption: str = ""
+    image_credit: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class StatementDraft:
     status: str
     original_language: str
     translations: Mapping[str, TranslationDraft]
+    # The SHA-256 of the lead image (stored at upload: lead_images.py); None: no image.
+    image_sha256: str | None = None
 
 
 class EditConflict(RuntimeError):
@@ -141,6 +148,8 @@ def save_statement(
                 statement.translations.remove(translation)
         for language, wanted in draft.translations.items():
             _apply(statement, existing.get(language), language, wanted, now)
+        statement.lead_image = image_by_hash(draft.image_sha256) if draft.image_sha256 else None
+        forget_unclaimed_images(now)
         db.session.commit()
     except IntegrityError:
         # Another statement took a slug between the form's check and this save.
@@ -164,6 +173,11 @@ def _apply(
     slug = wanted.slug
     body = render_markdown(wanted.markdown)
     summary = wanted.summary.strip() or None
+    image_texts = {
+        "image_alt": wanted.image_alt.strip() or None,
+        "image_caption": wanted.image_caption.strip() or None,
+        "image_credit": wanted.image_credit.strip() or None,
+    }
     if translation is not None:
         # A translation taking back one of its own old slugs: that redirect
         # goes. Another statement's old slug is refused before (slug_clashes).
@@ -182,6 +196,7 @@ def _apply(
                 body=body,
                 body_source=wanted.markdown,
                 updated_at=now,
+                **image_texts,
             )
         )
         return
@@ -199,6 +214,8 @@ def _apply(
     translation.summary = summary
     translation.body = body
     translation.body_source = wanted.markdown
+    for name, value in image_texts.items():
+        setattr(translation, name, value)
     if changed:
         # Feeds and the out-of-date check read this time.
         translation.updated_at = now

@@ -88,6 +88,18 @@ def picture(image: Image) -> Picture:
     )
 
 
+def enclosure(image: Image) -> tuple[str, int, str]:
+    """(full URL, length in bytes, media type) of ``image``'s largest fallback,
+    for feeds; its renditions must be loaded (queries.feed_entries)."""
+    shown = picture(image)
+    size = next(
+        r.size
+        for r in image.renditions
+        if r.width == shown.width and r.media_type == shown.fallback_type
+    )
+    return shown.url, size, shown.fallback_type
+
+
 def image_alt(
     translation: Translation, translations: Sequence[Translation] | None = None
 ) -> tuple[str, str]:
