@@ -3,6 +3,7 @@ json.dumps(indent=2) gives for the whole document. No Flask here."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import textwrap
@@ -13,12 +14,19 @@ from .statement_file import StatementRecord, TranslationRecord, format_datetime
 
 
 def _as_json(record: StatementRecord) -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "published": format_datetime(record.published),
         "original": record.original,
         "status": record.status,
         "translations": {t.language: _translation_json(t) for t in record.translations},
     }
+    if record.image is not None:
+        # Last: the largest field, after everything a reader of the file looks for.
+        document["image"] = {
+            "media_type": record.image.media_type,
+            "data": base64.b64encode(record.image.data).decode("ascii"),
+        }
+    return document
 
 
 def _translation_json(translation: TranslationRecord) -> dict[str, Any]:
@@ -33,6 +41,9 @@ def _translation_json(translation: TranslationRecord) -> dict[str, Any]:
     if translation.old_slugs:
         # Their addresses keep leading here after a move to another site.
         fields["old_slugs"] = list(translation.old_slugs)
+    for name in ("image_alt", "image_caption", "image_credit"):
+        if getattr(translation, name) is not None:
+            fields[name] = getattr(translation, name)
     return fields
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db, without_statement_timeout
-from .models import Statement, Translation
+from .images import CleanImage
+from .models import Image, Statement, Translation
 from .statement_file import StatementRecord, TranslationRecord
 from .statement_import import import_statement_file
 
@@ -33,7 +34,10 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
     without_statement_timeout()
     query = (
         select(Statement)
-        .options(selectinload(Statement.translations).selectinload(Translation.old_slugs))
+        .options(
+            selectinload(Statement.translations).selectinload(Translation.old_slugs),
+            selectinload(Statement.lead_image).undefer(Image.data),
+        )
         .order_by(Statement.published_at, Statement.id)
         .execution_options(yield_per=EXPORT_BATCH)
     )
@@ -43,6 +47,7 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
             published=statement.published_at,
             original=statement.original_language,
             status=statement.status,
+            image=_original(statement.lead_image),
             translations=tuple(
                 TranslationRecord(
                     language=t.language,
@@ -53,10 +58,19 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
                     updated=t.updated_at,
                     markdown=t.body_source,
                     old_slugs=tuple(old.slug for old in sorted(t.old_slugs, key=lambda o: o.id)),
+                    image_alt=t.image_alt,
+                    image_caption=t.image_caption,
+                    image_credit=t.image_credit,
                 )
                 for t in translations
             ),
         )
+
+
+def _original(image: Image | None) -> CleanImage | None:
+    if image is None:
+        return None
+    return CleanImage(image.data, image.media_type, image.width, image.height)
 
 
 def has_statements() -> bool:
