@@ -28,11 +28,14 @@ def upload(
 
 
 def stored_image_files(app: Flask) -> tuple[bytes, list[tuple[int, str, bytes]]]:
-    """The one stored original, and (width, media type, bytes) of each rendition."""
+    """The newest stored original (the demo has one before it), and (width,
+    media type, bytes) of each of its renditions."""
     with app.app_context():
-        image = db.session.execute(select(Image)).scalar_one()
+        image = db.session.execute(select(Image).order_by(Image.id.desc()).limit(1)).scalar_one()
         renditions = db.session.execute(
-            select(Rendition.width, Rendition.media_type, Rendition.data).order_by(Rendition.id)
+            select(Rendition.width, Rendition.media_type, Rendition.data)
+            .where(Rendition.image_id == image.id)
+            .order_by(Rendition.id)
         ).all()
         return image.data, [(r[0], r[1], r[2]) for r in renditions]
 
