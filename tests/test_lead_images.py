@@ -205,3 +205,37 @@ def test_the_upload_survives_a_preview(editor: FlaskClient) -> None:
     assert parse(editor.get("/en/statements/solidarity-with-the-strikers")).cssselect(
         "article.statement picture"
     )
+
+
+def test_an_upload_no_statement_took_is_removed_a_day_later(
+    editor: FlaskClient, app: Flask
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import func, select, update
+
+    from ist_flask.extensions import db
+    from ist_flask.models import Image
+
+    response = upload(editor, jpeg_with_gps(), action="preview")
+    sha = parse(response).cssselect("input[name=image_sha256]")[0].get("value")
+
+    def kept() -> int:
+        with app.app_context():
+            return db.session.execute(
+                select(func.count(Image.id)).where(Image.sha256 == sha)
+            ).scalar_one()
+
+    assert kept() == 1
+    with app.app_context():
+        db.session.execute(
+            update(Image)
+            .where(Image.sha256 == sha)
+            .values(created_at=datetime.now(UTC) - timedelta(days=2))
+        )
+        db.session.commit()
+    saved_path(post(editor, NEW, new_statement(**{"translation_en-title": "Another"})))
+    assert kept() == 0
+    # The demo's image, which a statement shows, stays.
+    demo = parse(editor.get("/en/statements/release-frank-garcia-hernandez-and-his-comrades"))
+    assert editor.get(demo.cssselect("article.statement img")[0].get("src")).status_code == 200
