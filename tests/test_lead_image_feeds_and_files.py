@@ -140,6 +140,8 @@ def test_a_listing_costs_no_more_queries_with_images(configured_app) -> None:  #
 def test_migration_0012_goes_down_and_up_keeping_the_statements(app: Flask) -> None:
     with app.app_context():
         counted = db.session.execute(text("SELECT count(*) FROM translations")).scalar_one()
+        # The migration's connection must not wait on this session's locks.
+        db.session.remove()
         downgrade(revision="0009")
         db.session.remove()
         names = set(inspect(db.engine).get_table_names())
@@ -147,6 +149,7 @@ def test_migration_0012_goes_down_and_up_keeping_the_statements(app: Flask) -> N
         columns = {c["name"] for c in inspect(db.engine).get_columns("translations")}
         assert "image_alt" not in columns
         assert db.session.execute(text("SELECT count(*) FROM translations")).scalar_one() == counted
+        db.session.remove()
         upgrade()
         db.session.remove()
         assert db.session.execute(text("SELECT count(*) FROM translations")).scalar_one() == counted
