@@ -110,7 +110,7 @@ class Statement(Model):
         cascade="all, delete-orphan",
         order_by="Translation.language",
     )
-    # The picture at its head (migration 0012), through the statement_images table.
+    # The picture at its head (migration 0013), through the statement_images table.
     lead_image: Mapped[Image | None] = relationship(secondary="statement_images")
 
     def translation(self, language: str) -> Translation | None:
@@ -161,7 +161,7 @@ class Translation(Model):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     excerpt: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # What the statement's lead image says in this language (migration 0012).
+    # What the statement's lead image says in this language (migration 0013).
     image_alt: Mapped[str | None] = mapped_column(String(ALT_MAX_LENGTH))
     image_caption: Mapped[str | None] = mapped_column(String(CAPTION_MAX_LENGTH))
     image_credit: Mapped[str | None] = mapped_column(String(CREDIT_MAX_LENGTH))

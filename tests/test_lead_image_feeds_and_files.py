@@ -1,5 +1,5 @@
 """Lead images in feeds, in the statement file, in the SQL a page costs, and
-through migration 0012 and back."""
+through migration 0013 and back."""
 
 from __future__ import annotations
 
@@ -137,12 +137,12 @@ def test_a_listing_costs_no_more_queries_with_images(configured_app) -> None:  #
     assert "srcset" in app.test_client().get("/en/").get_data(as_text=True)
 
 
-def test_migration_0012_goes_down_and_up_keeping_the_statements(app: Flask) -> None:
+def test_migration_0013_goes_down_and_up_keeping_the_statements(app: Flask) -> None:
     with app.app_context():
         counted = db.session.execute(text("SELECT count(*) FROM translations")).scalar_one()
         # The migration's connection must not wait on this session's locks.
         db.session.remove()
-        downgrade(revision="0009")
+        downgrade(revision="0012")
         db.session.remove()
         names = set(inspect(db.engine).get_table_names())
         assert not names & {"images", "renditions", "statement_images"}

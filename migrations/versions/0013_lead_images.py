@@ -5,8 +5,8 @@ Images live in the database, so that every process on every machine reads
 them the same way. New tables raise the content version like the others
 (migration 0003): pages show these images.
 
-Revision ID: 0012
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-29 10:00:00
 
 """
@@ -14,8 +14,8 @@ Create Date: 2026-11-29 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0009"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
