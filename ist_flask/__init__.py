@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
         errors,
         i18n,
         outage,
+        pictures,
         security,
         throttle,
         translate,
@@ -70,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     accounts.init_app(app)
     i18n.init_app(app)
     urls.init_app(app)
+    pictures.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     translate.init_app(app)
@@ -82,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     app.register_blueprint(discovery.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(pictures.bp)
     if app.config["PAGE_CACHE_BYTES"] > 0:
         # Kept pages are answered before Flask dispatches (cache_front.py).
         app.wsgi_app = CacheFront(app.wsgi_app, app)  # type: ignore[method-assign]

@@ -34,6 +34,9 @@ from .page_cache import MAX_KEY_LENGTH, PageCache, StoredResponse, VersionKey, k
 
 # Blueprints whose GET answers depend only on URL, language and content.
 CACHED_BLUEPRINTS = {"site", "feeds", "discovery"}
+# Public answers kept out of this cache: images are large, and every proxy
+# and browser keeps them for a year by themselves (pictures.py).
+UNCACHED_PUBLIC_BLUEPRINTS = {"images"}
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -215,7 +218,8 @@ class PublicSessionInterface(SecureCookieSessionInterface):
     """
 
     def save_session(self, app: Flask, session: SessionMixin, response: FlaskResponse) -> None:
-        if _cacheable() and not session.modified:
+        public = _cacheable() or request.blueprint in UNCACHED_PUBLIC_BLUEPRINTS
+        if public and not session.modified:
             return
         super().save_session(app, session, response)
 

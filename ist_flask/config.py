@@ -12,6 +12,7 @@ from typing import Any
 
 from .content import DEFAULT_LIMITS, TextLimits
 from .i18n import DEFAULT_LANGUAGE, DEFAULT_LANGUAGES
+from .images import ALT_MAX_LENGTH, CAPTION_MAX_LENGTH, CREDIT_MAX_LENGTH, DEFAULT_MAX_BYTES
 
 
 def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
@@ -56,6 +57,8 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "SLUG_MAX_LENGTH": DEFAULT_LIMITS.slug,
         "SUMMARY_MAX_LENGTH": DEFAULT_LIMITS.summary,
         "BODY_MAX_LENGTH": DEFAULT_LIMITS.body,
+        # The largest lead image the editor takes, in bytes (JPEG, PNG or WebP).
+        "IMAGE_MAX_BYTES": DEFAULT_MAX_BYTES,
         # Signs the editor's session cookie. Unset: a key is made once and kept in
         # the instance folder, unless PRODUCTION is on, where it must be given.
         "SECRET_KEY": None,
@@ -117,12 +120,16 @@ FORM_FRAMING_BYTES = 64 * 1024
 def bound_request_bodies(config: dict[str, Any]) -> None:
     """Derive the largest request body (MAX_CONTENT_LENGTH, which wsgi.py also
     gives waitress) and form field (MAX_FORM_MEMORY_SIZE) from the largest form
-    the editor can legitimately send: every language at every text limit."""
+    the editor can legitimately send: every language at every text limit,
+    and a lead image of IMAGE_MAX_BYTES."""
     limits = TextLimits.from_config(config)
     per_language = limits.title + limits.slug + limits.summary + limits.body
+    per_language += ALT_MAX_LENGTH + CAPTION_MAX_LENGTH + CREDIT_MAX_LENGTH
     languages = len(config["LANGUAGES"])
     config["MAX_CONTENT_LENGTH"] = (
-        languages * per_language * BYTES_PER_CHARACTER + FORM_FRAMING_BYTES
+        languages * per_language * BYTES_PER_CHARACTER
+        + int(config["IMAGE_MAX_BYTES"])
+        + FORM_FRAMING_BYTES
     )
     config["MAX_FORM_MEMORY_SIZE"] = limits.body * BYTES_PER_CHARACTER + FORM_FRAMING_BYTES
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from .content import make_slug, render_markdown
 from .extensions import db
 from .group_editing import set_groups
+from .lead_images import forget_unclaimed_images, image_by_hash
 from .models import SlugRedirect, Statement, Translation
 
 
@@ -29,6 +30,10 @@ class TranslationDraft:
     slug: str
     summary: str
     markdown: str
+    # What the lead image says in this language (empty: nothing).
+    image_alt: str = ""
+    image_caption: str = ""
+    image_credit: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class StatementDraft:
     # The topics it is about and the organisations that signed it, by id.
     topic_ids: tuple[int, ...] = ()
     organisation_ids: tuple[int, ...] = ()
+    # The SHA-256 of the lead image (stored at upload: lead_images.py); None: no image.
+    image_sha256: str | None = None
 
 
 class EditConflict(RuntimeError):
@@ -146,6 +153,8 @@ def save_statement(
         for language, wanted in draft.translations.items():
             _apply(statement, existing.get(language), language, wanted, now)
         set_groups(statement, draft.topic_ids, draft.organisation_ids)
+        statement.lead_image = image_by_hash(draft.image_sha256) if draft.image_sha256 else None
+        forget_unclaimed_images(now)
         db.session.commit()
     except IntegrityError:
         # Another statement took a slug between the form's check and this save.
@@ -169,6 +178,11 @@ def _apply(
     slug = wanted.slug
     body = render_markdown(wanted.markdown)
     summary = wanted.summary.strip() or None
+    image_texts = {
+        "image_alt": wanted.image_alt.strip() or None,
+        "image_caption": wanted.image_caption.strip() or None,
+        "image_credit": wanted.image_credit.strip() or None,
+    }
     if translation is not None:
         # A translation taking back one of its own old slugs: that redirect
         # goes. Another statement's old slug is refused before (slug_clashes).
@@ -187,6 +201,7 @@ def _apply(
                 body=body,
                 body_source=wanted.markdown,
                 updated_at=now,
+                **image_texts,
             )
         )
         return
@@ -204,6 +219,8 @@ def _apply(
     translation.summary = summary
     translation.body = body
     translation.body_source = wanted.markdown
+    for name, value in image_texts.items():
+        setattr(translation, name, value)
     if changed:
         # Feeds and the out-of-date check read this time.
         translation.updated_at = now

@@ -27,6 +27,7 @@ from . import queries
 from .content import clean_text
 from .i18n import DEFAULT_LANGUAGE, language_name, supported_languages
 from .models import Translation
+from .pictures import enclosure
 from .urls import absolute_url, statement_url
 
 bp = Blueprint("feeds", __name__)
@@ -127,6 +128,9 @@ class EntryLanguage(BaseEntryExtension):  # type: ignore[misc]
     def __init__(self) -> None:
         self.language = ""
         self.translations: list[tuple[str, str]] = []
+        # The lead image: (URL, length, media type), written as an enclosure
+        # link here, where feedgen would lose its rel (RSS has its own).
+        self.enclosure: tuple[str, int, str] | None = None
 
     def extend_atom(self, entry: etree._Element) -> etree._Element:
         entry.set(XML_LANG, self.language)
@@ -137,6 +141,11 @@ class EntryLanguage(BaseEntryExtension):  # type: ignore[misc]
         for language, href in self.translations:
             etree.SubElement(
                 entry, "link", rel="related", type="text/html", hreflang=language, href=href
+            )
+        if self.enclosure is not None:
+            url, length, media_type = self.enclosure
+            etree.SubElement(
+                entry, "link", rel="enclosure", type=media_type, length=str(length), href=url
             )
         return entry
 
@@ -200,7 +209,15 @@ def build_feed(
 
     for translation in entries:
         text = clean if kind == "atom" else (lambda words: html.escape(clean(words), quote=False))
-        _add_entry(feed.add_entry(order="append"), translation, lang, organisation, clean, text)
+        entry = feed.add_entry(order="append")
+        _add_entry(entry, translation, lang, organisation, clean, text)
+        image = translation.statement.lead_image
+        if image is not None:
+            url, length, media_type = enclosure(image)
+            if kind == "atom":
+                entry.ist.enclosure = (url, length, media_type)
+            else:
+                entry.enclosure(url, str(length), media_type)
     return feed
 
 
@@ -325,6 +342,7 @@ def build_json_feed(lang: str | None, group: GroupFeed | None = None) -> tuple[b
             "date_modified": t.updated_at.isoformat(),
             "language": t.language,
             "authors": [author, *_signatory_authors(t)],
+            **({"image": enclosure(image)[0]} if (image := t.statement.lead_image) else {}),
         }
         for t in entries
     ]

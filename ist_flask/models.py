@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from .content import DRAFT, PUBLISHED, STATUSES, derived_texts
 from .extensions import Base, db
+from .images import ALT_MAX_LENGTH, CAPTION_MAX_LENGTH, CREDIT_MAX_LENGTH
 
 if TYPE_CHECKING:
     from .group_models import Organisation, Topic
@@ -33,9 +35,12 @@ __all__ = [
     "ID_MAX",
     "PUBLISHED",
     "STATUSES",
+    "Image",
+    "Rendition",
     "SiteState",
     "SlugRedirect",
     "Statement",
+    "StatementImage",
     "Translation",
     "User",
 ]
@@ -113,6 +118,8 @@ class Statement(Model):
     organisations: Mapped[list[Organisation]] = relationship(
         secondary="statement_signatories", order_by="Organisation.name"
     )
+    # The picture at its head (migration 0013), through the statement_images table.
+    lead_image: Mapped[Image | None] = relationship(secondary="statement_images")
 
     def translation(self, language: str) -> Translation | None:
         """The translation in ``language``, if the statement has one."""
@@ -162,6 +169,10 @@ class Translation(Model):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     excerpt: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # What the statement's lead image says in this language (migration 0013).
+    image_alt: Mapped[str | None] = mapped_column(String(ALT_MAX_LENGTH))
+    image_caption: Mapped[str | None] = mapped_column(String(CAPTION_MAX_LENGTH))
+    image_credit: Mapped[str | None] = mapped_column(String(CREDIT_MAX_LENGTH))
 
     statement: Mapped[Statement] = relationship(back_populates="translations")
     old_slugs: Mapped[list[SlugRedirect]] = relationship(
@@ -224,6 +235,57 @@ class User(Model):
         """What the session cookie keeps: the id and the session generation
         (Flask-Login's "alternative tokens")."""
         return f"{self.id}.{self.session_generation}"
+
+
+class Image(Model):
+    """A cleaned original (images.clean_upload: no metadata), named by the
+    SHA-256 of its bytes; its renditions are what pages serve."""
+
+    __tablename__ = "images"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    media_type: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    # Kept in the database, so that every process on every machine reads it
+    # the same way, on SQLite and PostgreSQL alike; never loaded unless asked.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # An upload no statement took is removed a day later (editing.py).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    renditions: Mapped[list[Rendition]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="Rendition.id"
+    )
+
+
+class Rendition(Model):
+    """One served size of an image in one format, made once at upload."""
+
+    __tablename__ = "renditions"
+    __table_args__ = (
+        UniqueConstraint("image_id", "width", "media_type", name="uq_renditions_image_size"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    image_id: Mapped[int] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+class StatementImage(Model):
+    """A statement's lead image: at most one, shared by its translations."""
+
+    __tablename__ = "statement_images"
+
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
+    )
+    image_id: Mapped[int] = mapped_column(ForeignKey("images.id"), index=True)
 
 
 class SiteState(Model):

@@ -14,7 +14,15 @@ from sqlalchemy.orm import aliased, contains_eager, load_only, selectinload
 
 from .extensions import db
 from .group_models import Organisation, Topic
-from .models import PUBLISHED, SlugRedirect, Statement, Translation, UTCDateTime
+from .models import (
+    PUBLISHED,
+    Image,
+    Rendition,
+    SlugRedirect,
+    Statement,
+    Translation,
+    UTCDateTime,
+)
 from .stemming import fold
 
 # Bound parameters per IN list: SQLite allows 32,766, PostgreSQL 65,535.
@@ -83,12 +91,27 @@ LISTED_COLUMNS = (
     Translation.slug,
     Translation.excerpt,
     Translation.updated_at,
+    Translation.image_alt,
 )
+# What a page reads of a lead image to show it: never its bytes.
+PICTURED_COLUMNS = (Image.sha256, Image.media_type, Image.width, Image.height)
 
 
 @cache
 def _listed() -> Any:
     return load_only(*LISTED_COLUMNS, raiseload=True)
+
+
+@cache
+def with_pictured_statement() -> Any:
+    """The entries' statements from the query's own join (of
+    Translation.statement), each with its lead image joined in the same
+    query: images add no query to a listing."""
+    return (
+        contains_eager(Translation.statement)
+        .joinedload(Statement.lead_image)
+        .options(load_only(*PICTURED_COLUMNS, raiseload=True))
+    )
 
 
 def _listing(
@@ -105,7 +128,7 @@ def _listing(
         # One entry per statement: the statements' (time, id) index alone
         # orders a section, with no sort of every statement for a page.
         query = query.where(in_section(language)).order_by(None).order_by(*_order(language))
-    query = query.options(contains_eager(Translation.statement), _listed())
+    query = query.options(with_pictured_statement(), _listed())
     return query if within is None else query.where(within)
 
 
@@ -261,7 +284,14 @@ def translation_by_slug(language: str, slug: str) -> Translation | None:
         select(Translation)
         .join(Translation.statement)
         .options(
-            load_only(*LISTED_COLUMNS, Translation.body, raiseload=True),
+            load_only(
+                *LISTED_COLUMNS,
+                Translation.body,
+                Translation.image_caption,
+                Translation.image_credit,
+                raiseload=True,
+            ),
+            with_pictured_statement(),
             contains_eager(Translation.statement)
             .selectinload(Statement.translations)
             .options(_listed()),
@@ -314,11 +344,18 @@ def feed_entries(
     siblings too, whose links each entry gives. ``within``: a group's only."""
     entries = load_only(*LISTED_COLUMNS, Translation.body, raiseload=True)
     statement = contains_eager(Translation.statement)
+    # An enclosure gives its length: the renditions' sizes, one query a feed.
+    pictured = (
+        statement.joinedload(Statement.lead_image)
+        .options(load_only(*PICTURED_COLUMNS, raiseload=True))
+        .selectinload(Image.renditions)
+        .options(load_only(Rendition.width, Rendition.media_type, Rendition.size, raiseload=True))
+    )
     if language is None:
         statement = statement.selectinload(Statement.translations).options(_listed())
     query = (
         _newest_first(select(Translation), language, languages)
-        .options(statement, _signatories(), entries)
+        .options(statement, pictured, _signatories(), entries)
         .limit(limit)
     )
     if within is not None:
@@ -458,3 +495,15 @@ def statements_missing(language: str) -> Iterator[Statement]:
         .execution_options(yield_per=1000)
     )
     yield from db.session.execute(query).scalars()
+
+
+def rendition_file(sha256: str, width: int, media_type: str) -> tuple[bytes, str, str] | None:
+    """(bytes, their SHA-256, media type) of one rendition of the image with
+    ``sha256``: one query on two unique indexes."""
+    query = (
+        select(Rendition.data, Rendition.sha256, Rendition.media_type)
+        .join(Image, Image.id == Rendition.image_id)
+        .where(Image.sha256 == sha256, Rendition.width == width, Rendition.media_type == media_type)
+    )
+    row = db.session.execute(query).first()
+    return (row[0], row[1], row[2]) if row is not None else None

@@ -25,7 +25,7 @@ from sqlalchemy.sql import ColumnElement, TextClause
 from .content import clean_text
 from .extensions import db
 from .models import Statement, Translation
-from .queries import visible
+from .queries import visible, with_pictured_statement
 from .stemming import WORD, fold, stem, stem_folded, stems
 
 MAX_QUERY_LENGTH = 200
@@ -137,6 +137,7 @@ def _sqlite(
         base.order_by(
             literal_column(f"bm25({SQLITE_INDEX}, 10.0, 1.0)"), Statement.published_at.desc()
         )
+        .options(with_pictured_statement())
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).scalars()
@@ -234,6 +235,7 @@ def _postgresql(
     )
     rows = db.session.execute(
         base.add_columns(headline)
+        .options(with_pictured_statement())
         .order_by(func.ts_rank_cd(vector, query).desc(), Statement.published_at.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)

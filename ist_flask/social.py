@@ -11,6 +11,7 @@ from flask import current_app
 from .content import short_description
 from .group_models import Organisation
 from .models import Translation
+from .pictures import image_alt, picture
 from .urls import absolute_url, statement_url
 
 # The site writes British English ("organisations"); other languages take CLDR's likely region.
@@ -46,13 +47,29 @@ def statement_card(translation: Translation, translations: list[Translation]) ->
     description = short_description(translation.excerpt)
     organisation = current_app.config["ORGANISATION_NAME"]
     image = absolute_url("static", filename="share.png")
+    logo = image
+    image_tags = [("og:image", image), ("og:image:width", "1200"), ("og:image:height", "630")]
+    card_type = "summary"
+    if statement.lead_image is not None:
+        # The largest fallback (JPEG or PNG): what every crawler can read.
+        lead = picture(statement.lead_image)
+        image = lead.url
+        alt, _language = image_alt(translation, translations)
+        image_tags = [
+            ("og:image", image),
+            ("og:image:type", lead.fallback_type),
+            ("og:image:width", str(lead.width)),
+            ("og:image:height", str(lead.height)),
+            *([("og:image:alt", alt)] if alt else []),
+        ]
+        card_type = "summary_large_image"
     others = [t for t in translations if t.language != translation.language]
     original = statement.translation(statement.original_language)
 
     publisher = {
         "@type": "Organization",
         "name": organisation,
-        "logo": {"@type": "ImageObject", "url": image},
+        "logo": {"@type": "ImageObject", "url": logo},
     }
     article: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -85,18 +102,17 @@ def statement_card(translation: Translation, translations: list[Translation]) ->
         ("og:title", translation.title),
         ("og:description", description),
         ("og:url", _url(translation)),
-        ("og:image", image),
-        ("og:image:width", "1200"),
-        ("og:image:height", "630"),
+        *image_tags,
         ("og:locale", og_locale(translation.language)),
         *(("og:locale:alternate", og_locale(t.language)) for t in others),
         ("article:published_time", statement.published_at.isoformat()),
         ("article:modified_time", translation.updated_at.isoformat()),
     ]
     twitter = [
-        ("twitter:card", "summary"),
+        ("twitter:card", card_type),
         ("twitter:title", translation.title),
         ("twitter:description", description),
         ("twitter:image", image),
+        *(("twitter:image:alt", content) for name, content in image_tags if name == "og:image:alt"),
     ]
     return {"meta": meta, "twitter": twitter, "json_ld": article, "description": description}

@@ -3,6 +3,7 @@ json.dumps(indent=2) gives for the whole document. No Flask here."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import textwrap
@@ -25,6 +26,12 @@ def _as_json(record: StatementRecord) -> dict[str, Any]:
     if record.signatories:
         fields["signatories"] = list(record.signatories)
     fields["translations"] = {t.language: _translation_json(t) for t in record.translations}
+    if record.image is not None:
+        # Last: the largest field, after everything a reader of the file looks for.
+        fields["image"] = {
+            "media_type": record.image.media_type,
+            "data": base64.b64encode(record.image.data).decode("ascii"),
+        }
     return fields
 
 
@@ -40,6 +47,9 @@ def _translation_json(translation: TranslationRecord) -> dict[str, Any]:
     if translation.old_slugs:
         # Their addresses keep leading here after a move to another site.
         fields["old_slugs"] = list(translation.old_slugs)
+    for name in ("image_alt", "image_caption", "image_credit"):
+        if getattr(translation, name) is not None:
+            fields[name] = getattr(translation, name)
     return fields
 
 

@@ -21,7 +21,8 @@ from .content import DEFAULT_LIMITS, TextLimits, make_slug
 from .extensions import db, without_statement_timeout
 from .group_import import group_problems, link_statements, write_groups
 from .import_pipeline import PreparedStatement, PreparedTranslation, prepared_batches
-from .models import SlugRedirect, Statement, Translation
+from .lead_images import stored_image
+from .models import SlugRedirect, Statement, StatementImage, Translation
 from .queries import LOOKUP_CHUNK
 from .search import SQLITE_INDEX
 from .statement_file import StatementFileError, inspect_statement_file
@@ -151,6 +152,23 @@ class SearchIndex:
             self.suspended = False
 
 
+def _link_images(ids: Sequence[int], batch: Sequence[PreparedStatement]) -> None:
+    """Store the batch's lead images (renditions made here, once per image)
+    and give each its statement."""
+    pictured = [(i, p.record.image) for i, p in zip(ids, batch, strict=True) if p.record.image]
+    if not pictured:
+        return
+    images = [stored_image(original) for _id, original in pictured]
+    db.session.flush()
+    db.session.execute(
+        insert(cast(Table, StatementImage.__table__)),
+        [
+            {"statement_id": statement_id, "image_id": image.id}
+            for (statement_id, _original), image in zip(pictured, images, strict=True)
+        ],
+    )
+
+
 def _write_batch(
     batch: Sequence[PreparedStatement],
     slugs: SlugAllocator,
@@ -172,6 +190,7 @@ def _write_batch(
         ],
     ).all()
     link_statements(ids, [p.record for p in batch], *groups)
+    _link_images(ids, batch)
     if index is not None:
         index.suspend()
     slugs.learn_taken(
@@ -199,6 +218,9 @@ def _write_batch(
                     "search_text": p.search_text,
                     "excerpt": p.excerpt,
                     "updated_at": t.updated or statement.record.published,
+                    "image_alt": t.image_alt,
+                    "image_caption": t.image_caption,
+                    "image_credit": t.image_credit,
                 }
             )
             prepared.append(p)

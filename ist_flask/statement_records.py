@@ -4,6 +4,8 @@ statement_file.py reads whole files with these. No Flask here."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +21,15 @@ from .content import (
     sanitise,
 )
 from .group_records import parse_keys
+from .images import (
+    ALT_MAX_LENGTH,
+    CAPTION_MAX_LENGTH,
+    CREDIT_MAX_LENGTH,
+    DEFAULT_MAX_BYTES,
+    CleanImage,
+    ImageRefused,
+    imported_original,
+)
 
 MAX_REPORTED_PROBLEMS = 20
 
@@ -34,6 +45,10 @@ class TranslationRecord:
     markdown: str | None = None
     # Slugs it had before, whose addresses still lead to it (301), oldest first.
     old_slugs: tuple[str, ...] = ()
+    # What the statement's lead image says in this language.
+    image_alt: str | None = None
+    image_caption: str | None = None
+    image_credit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,9 @@ class StatementRecord:
     # Its topics' keys and its signatories' slugs (group_records.py).
     topics: tuple[str, ...] = ()
     signatories: tuple[str, ...] = ()
+    # The lead image's original, without metadata (its renditions are made
+    # again on import, always the same from the same original).
+    image: CleanImage | None = None
 
 
 class StatementFileError(ValueError):
@@ -134,9 +152,34 @@ def parse_statement(
         problems.append(f"{where}: status: {status!r} must be one of {', '.join(STATUSES)}")
     topics = parse_keys(f"{where}: topics", item.get("topics"), problems)
     signatories = parse_keys(f"{where}: signatories", item.get("signatories"), problems)
+    image = parse_image(where, item.get("image"), problems)
+    given = {t.language: t for t in translations}
+    if image is not None and original in given and not given[original].image_alt:
+        problems.append(f"{where}: translations.{original}.image_alt: the image needs alt text")
     if len(problems) > before or published is None:
         return None
-    return StatementRecord(published, original, tuple(translations), status, topics, signatories)
+    return StatementRecord(
+        published, original, tuple(translations), status, topics, signatories, image
+    )
+
+
+def parse_image(where: str, value: Any, problems: list[str]) -> CleanImage | None:
+    """A statement's "image": {"media_type": ..., "data": base64 of the original}."""
+    if value is None:
+        return None
+    data = value.get("data") if isinstance(value, dict) else None
+    try:
+        raw = base64.b64decode(data, validate=True) if isinstance(data, str) else None
+    except binascii.Error:
+        raw = None
+    if raw is None:
+        problems.append(f'{where}: image: must be an object with "data" in base64')
+        return None
+    try:
+        return imported_original(raw, DEFAULT_MAX_BYTES)
+    except ImageRefused as refused:
+        problems.append(f"{where}: image: not a usable JPEG, PNG or WebP image ({refused})")
+        return None
 
 
 def parse_translation(
@@ -199,6 +242,12 @@ def parse_translation(
         )
         old_slugs = []
     old_slugs = [old.strip() for old in old_slugs]
+    image_texts = {
+        name: fields.get(name) for name in ("image_alt", "image_caption", "image_credit")
+    }
+    for name, value in image_texts.items():
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{field}.{name}: must be text or null")
     if len(set(old_slugs)) != len(old_slugs) or (slug is not None and slug in old_slugs):
         problems.append(f"{field}.old_slugs: a slug is given twice")
     for name, value, limit, setting in (
@@ -206,6 +255,9 @@ def parse_translation(
         ("slug", slug, limits.slug, "IST_SLUG_MAX_LENGTH"),
         ("summary", summary, limits.summary, "IST_SUMMARY_MAX_LENGTH"),
         ("body", body, limits.body, "IST_BODY_MAX_LENGTH"),
+        ("image_alt", image_texts["image_alt"], ALT_MAX_LENGTH, "its column"),
+        ("image_caption", image_texts["image_caption"], CAPTION_MAX_LENGTH, "its column"),
+        ("image_credit", image_texts["image_credit"], CREDIT_MAX_LENGTH, "its column"),
     ):
         if isinstance(value, str) and len(value.strip()) > limit:
             problems.append(
@@ -225,4 +277,8 @@ def parse_translation(
         updated=updated,
         markdown=markdown,
         old_slugs=tuple(old_slugs),
+        **{
+            name: value.strip() if isinstance(value, str) and value.strip() else None
+            for name, value in image_texts.items()
+        },
     )

@@ -14,7 +14,8 @@ from .extensions import db, without_statement_timeout
 from .group_models import Organisation, Topic
 from .group_queries import all_organisations, all_topics
 from .group_records import GroupRecords, OrganisationRecord, TopicRecord
-from .models import Statement, Translation
+from .images import CleanImage
+from .models import Image, Statement, Translation
 from .statement_file import StatementRecord, TranslationRecord
 from .statement_import import import_statement_file
 
@@ -40,6 +41,7 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
             selectinload(Statement.translations).selectinload(Translation.old_slugs),
             selectinload(Statement.topics).selectinload(Topic.names),
             selectinload(Statement.organisations),
+            selectinload(Statement.lead_image).undefer(Image.data),
         )
         .order_by(Statement.published_at, Statement.id)
         .execution_options(yield_per=EXPORT_BATCH)
@@ -50,6 +52,7 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
             published=statement.published_at,
             original=statement.original_language,
             status=statement.status,
+            image=_original(statement.lead_image),
             translations=tuple(
                 TranslationRecord(
                     language=t.language,
@@ -60,6 +63,9 @@ def export_records(languages: Sequence[str]) -> Iterator[StatementRecord]:
                     updated=t.updated_at,
                     markdown=t.body_source,
                     old_slugs=tuple(old.slug for old in sorted(t.old_slugs, key=lambda o: o.id)),
+                    image_alt=t.image_alt,
+                    image_caption=t.image_caption,
+                    image_credit=t.image_credit,
                 )
                 for t in translations
             ),
@@ -90,6 +96,12 @@ def _organisation_record(organisation: Organisation) -> OrganisationRecord:
         organisation.web_address,
         tuple((n.language, n.name) for n in organisation.names),
     )
+
+
+def _original(image: Image | None) -> CleanImage | None:
+    if image is None:
+        return None
+    return CleanImage(image.data, image.media_type, image.width, image.height)
 
 
 def has_statements() -> bool:

@@ -123,8 +123,11 @@ def test_statement_pages_carry_opengraph_and_twitter_cards(client: FlaskClient) 
     assert set(meta(page, "og:locale:alternate")) == {"en_GB", "es_ES"}
     assert meta(page, "article:published_time") == ["2021-07-13T00:00:00+00:00"]
     assert meta(page, "og:site_name") == ["International Socialist Tendency"]
-    assert meta(page, "og:image") == ["http://localhost/static/share.png"]
-    assert meta(page, "twitter:card") == ["summary"]
+    # This demo statement has a lead image (1200 by 630): the card shows it large.
+    (image,) = meta(page, "og:image")
+    assert image.startswith("http://localhost/images/") and image.endswith("-1200.png")
+    assert (meta(page, "og:image:width"), meta(page, "og:image:height")) == (["1200"], ["630"])
+    assert meta(page, "twitter:card") == ["summary_large_image"]
     assert meta(page, "twitter:title") == meta(page, "og:title")
 
 

@@ -39,6 +39,9 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "statement_signatories",
         "topic_old_slugs",
         "organisation_old_slugs",
+        "images",
+        "renditions",
+        "statement_images",
     }
 
 

@@ -8,10 +8,13 @@ from flask_babel import gettext
 
 from ..content import TextLimits
 from ..editing import SlugClash, StatementDraft, TranslationDraft, free_slug
+from ..extensions import db
 from ..group_queries import all_organisations, all_topics
 from ..i18n import in_zone
+from ..images import ImageRefused, clean_upload
+from ..lead_images import stored_image
 from ..models import Statement
-from .forms import StatementFormBase
+from .forms import StatementFormBase, image_refusal
 
 
 def offer_groups(form: StatementFormBase, language: str) -> None:
@@ -30,6 +33,7 @@ def fill_form(form: StatementFormBase, statement: Statement) -> None:
     form.version.data = str(statement.version)
     form.topics.data = [topic.id for topic in statement.topics]
     form.signatories.data = [organisation.id for organisation in statement.organisations]
+    form.image_sha256.data = statement.lead_image.sha256 if statement.lead_image else ""
     for language, section in form.translation_forms().items():
         translation = statement.translation(language)
         if translation is not None:
@@ -37,6 +41,9 @@ def fill_form(form: StatementFormBase, statement: Statement) -> None:
             section.slug.data = translation.slug
             section.summary.data = translation.summary or ""
             section.body.data = translation.body_source or translation.body
+            section.image_alt.data = translation.image_alt or ""
+            section.image_caption.data = translation.image_caption or ""
+            section.image_credit.data = translation.image_credit or ""
 
 
 def read_draft(
@@ -62,13 +69,36 @@ def read_draft(
                 ),
                 summary=section.summary.data or "",
                 markdown=section.body.data or "",
+                image_alt=section.image_alt.data or "",
+                image_caption=section.image_caption.data or "",
+                image_credit=section.image_credit.data or "",
             )
             for language, section in form.translation_forms().items()
             if section.wanted()
         },
         topic_ids=tuple(form.topics.data or ()),
         organisation_ids=tuple(form.signatories.data or ()),
+        image_sha256=form.wanted_image(),
     )
+
+
+def receive_image(form: StatementFormBase, max_bytes: int) -> str | None:
+    """Clean and store the image the form brings, if any, and point the form
+    at it; or say why it was refused. Stored at once, so that the upload
+    survives a preview or a mistake elsewhere in the form (an upload no
+    statement takes is removed a day later)."""
+    upload = form.image.data
+    if upload is None or not getattr(upload, "filename", None):
+        return None
+    raw = upload.stream.read(max_bytes + 1)
+    try:
+        original = clean_upload(raw, max_bytes)
+    except ImageRefused as refused:
+        return image_refusal(refused.reason, max_bytes)
+    form.image_sha256.data = stored_image(original).sha256
+    form.remove_image.data = False
+    db.session.commit()
+    return None
 
 
 def clash_message(clash: SlugClash | None) -> str:

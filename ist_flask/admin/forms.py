@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -30,6 +31,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..content import TextLimits, clean_text, is_valid_slug, publishable
 from ..i18n import as_utc, language_name, text_direction
+from ..images import (
+    ALT_MAX_LENGTH,
+    BROKEN,
+    CAPTION_MAX_LENGTH,
+    CREDIT_MAX_LENGTH,
+    MAX_PIXELS,
+    NOT_AN_IMAGE,
+    TOO_LARGE,
+    TOO_MANY_PIXELS,
+)
 from ..models import DRAFT, PUBLISHED
 
 
@@ -66,6 +77,9 @@ class TranslationFormBase(Form):
     summary: TextAreaField
     body: TextAreaField
     remove: BooleanField
+    image_alt: StringField
+    image_caption: StringField
+    image_credit: StringField
 
     def is_blank(self) -> bool:
         return not any(
@@ -108,6 +122,25 @@ def translation_form_class(limits: TextLimits) -> type[TranslationFormBase]:
             filters=clean,
         ),
         "remove": BooleanField(_l("Remove this translation")),
+        "image_alt": StringField(
+            _l("Image description (alt text)"),
+            description=_l(
+                "What the image shows, for readers who cannot see it. "
+                "Needed in the original language."
+            ),
+            validators=[Optional(), Length(max=ALT_MAX_LENGTH)],
+            filters=clean,
+        ),
+        "image_caption": StringField(
+            _l("Image caption"),
+            validators=[Optional(), Length(max=CAPTION_MAX_LENGTH)],
+            filters=clean,
+        ),
+        "image_credit": StringField(
+            _l("Image credit"),
+            validators=[Optional(), Length(max=CREDIT_MAX_LENGTH)],
+            filters=clean,
+        ),
     }
     return type("TranslationForm", (TranslationFormBase,), fields)
 
@@ -130,6 +163,17 @@ class StatementFormBase(FlaskForm):
     signatories = SelectMultipleField(
         _l("Signed by"), coerce=int, widget=ListWidget(), option_widget=CheckboxInput()
     )
+    image = FileField(
+        _l("Lead image"),
+        description=_l(
+            "JPEG, PNG or WebP. Where and when it was taken, and with what, are removed."
+        ),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+    # The image already stored for this statement, or uploaded with an
+    # earlier try of this form: kept when no new file is chosen.
+    image_sha256 = HiddenField()
+    remove_image = BooleanField(_l("Remove the image"))
 
     languages: Sequence[str] = ()
 
@@ -144,6 +188,12 @@ class StatementFormBase(FlaskForm):
         moment = self.published_utc()
         if moment is not None and not publishable(moment):
             raise ValidationError(_l("Give a date between the years 1 and 9998."))
+
+    def wanted_image(self) -> str | None:
+        """The SHA-256 of the lead image the statement should have after saving."""
+        if self.remove_image.data:
+            return None
+        return (self.image_sha256.data or "").strip() or None
 
     def translation_forms(self) -> dict[str, TranslationFormBase]:
         return {code: getattr(self, f"translation_{code}").form for code in self.languages}
@@ -167,6 +217,11 @@ class StatementFormBase(FlaskForm):
                 _l("The original language needs a translation."),
             ]
             valid = False
+        elif self.wanted_image():
+            alt = wanted[self.original_language.data].image_alt
+            if not (alt.data or "").strip():
+                alt.errors = [*alt.errors, _l("Describe the image in the original language.")]
+                valid = False
         return bool(valid)
 
 
@@ -187,3 +242,21 @@ def statement_form_class(languages: Sequence[str], limits: TextLimits) -> type[S
     )
     fields["languages"] = tuple(languages)
     return type("StatementForm", (StatementFormBase,), fields)
+
+
+def image_refusal(reason: str, max_bytes: int) -> str:
+    """Why an upload was refused, in the maintainer's words."""
+    messages = {
+        TOO_LARGE: _l(
+            "The image is larger than %(megabytes)s MB: save it smaller and upload it again.",
+            megabytes=f"{max_bytes / 1024 / 1024:g}",
+        ),
+        TOO_MANY_PIXELS: _l(
+            "The image has more than %(megapixels)s million pixels: save it smaller "
+            "and upload it again.",
+            megapixels=f"{MAX_PIXELS / 1_000_000:g}",
+        ),
+        NOT_AN_IMAGE: _l("This file is not a JPEG, PNG or WebP image."),
+        BROKEN: _l("This image file is damaged or incomplete: save it again and upload that."),
+    }
+    return str(messages.get(reason, messages[BROKEN]))

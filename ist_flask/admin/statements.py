@@ -24,11 +24,12 @@ from ..editing import (
 )
 from ..extensions import db
 from ..i18n import page_language, supported_languages
+from ..lead_images import image_by_hash
 from ..models import ID_MAX, Statement
 from ..outage import is_disk_full
 from ..urls import page_number
 from . import bp
-from .drafts import clash_message, fill_form, offer_groups, read_draft
+from .drafts import clash_message, fill_form, offer_groups, read_draft, receive_image
 from .forms import ConfirmForm, StatementFormBase, statement_form_class
 from .states import STATE_WORDS, StatementState, statement_state, translation_state
 
@@ -65,10 +66,12 @@ def _editor(form: StatementFormBase, statement: Statement | None, **extra: objec
     form.published_at.description = gettext(
         "In the %(zone)s time zone.", zone=current_app.config["TIMEZONE"]
     )
+    kept = form.wanted_image() if request.method == "POST" else form.image_sha256.data
     return render_template(
         "admin/edit.html",
         form=form,
         statement=statement,
+        lead_image=image_by_hash(kept) if kept else None,
         logout_form=ConfirmForm(),
         **extra,
     )
@@ -81,7 +84,12 @@ def _edit(statement: Statement | None) -> Page:
     offer_groups(form, page_language())
     if request.method == "GET":
         return _editor(_filled(form, statement), statement)
-    if not form.validate_on_submit():
+    refused = receive_image(form, current_app.config["IMAGE_MAX_BYTES"])
+    valid = form.validate_on_submit()
+    if refused:
+        # After validate(), which clears every field's errors.
+        form.image.errors = [refused]
+    if not valid or refused:
         return _editor(form, statement), 422
     draft = read_draft(form, limits, statement)
     clashes = slug_clashes(draft.translations, statement.id if statement else None)
