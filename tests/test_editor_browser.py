@@ -38,11 +38,13 @@ def test_a_maintainer_writes_previews_and_publishes_in_two_languages(
         page.get_by_role("link", name="New statement").first.click()
         english = page.locator("details.translation-section").nth(0)
         english.get_by_label("Title").fill("Stop the war")
-        english.get_by_label("Text").fill("We say **no** to the war.\n\nSolidarity across borders.")
+        english.get_by_label("Text", exact=True).fill(
+            "We say **no** to the war.\n\nSolidarity across borders."
+        )
         french = page.locator("details.translation-section").nth(1)
         french.locator("summary").click()
         french.get_by_label("Title").fill("Arrêtez la guerre")
-        french.get_by_label("Text").fill("Nous disons *non* à la guerre.")
+        french.get_by_label("Text", exact=True).fill("Nous disons *non* à la guerre.")
 
         page.get_by_role("button", name="Preview").click()
         preview = page.locator(".preview")
