@@ -5,11 +5,10 @@ validated and cached as every other feed (feeds.py)."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, url_for
+from flask import redirect, url_for
 from werkzeug.wrappers import Response
 
 from . import groups
-from .content import is_valid_slug
 from .feeds import (
     ATOM_TYPE,
     JSON_FEED_TYPE,
@@ -24,12 +23,7 @@ from .group_pages import PATHS
 
 
 def _group_feed(kind: str, lang: str, slug: str, endpoint: str) -> GroupFeed | Response:
-    if not is_valid_slug(slug):
-        abort(404)
-    found = groups.group_at(kind, lang, slug)
-    if found is None:
-        abort(404)
-    group, own_slug = found
+    group, own_slug = groups.group_or_404(kind, lang, slug)
     if own_slug != slug:
         return redirect(url_for(f"feeds.{kind}_{endpoint}", lang=lang, slug=own_slug), 301)
     return GroupFeed(kind, slug, group.name_in(lang), groups.statements_of(kind, group))

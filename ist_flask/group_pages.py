@@ -5,12 +5,11 @@ whose pages are cached."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from . import groups
 from .caching import reads_query
-from .content import is_valid_slug
 from .i18n import supported_languages
 from .site import bp, read_listing
 from .urls import LISTING_PLACES
@@ -22,12 +21,7 @@ PATHS = {"topic": "topics", "organisation": "organisations"}
 @reads_query(*LISTING_PLACES)
 def group_page(lang: str, slug: str, kind: str) -> str | Response:
     """The statements of one topic or one organisation, newest first."""
-    if not is_valid_slug(slug):
-        abort(404)
-    found = groups.group_at(kind, lang, slug)
-    if found is None:
-        abort(404)
-    group, own_slug = found
+    group, own_slug = groups.group_or_404(kind, lang, slug)
     endpoint = f"site.{kind}"
     if own_slug != slug:
         # Its address in another language: on to its page in this one.

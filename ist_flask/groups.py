@@ -13,9 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from flask import abort
 from sqlalchemy import ColumnElement
 
 from . import group_queries
+from .content import is_valid_slug
 from .group_models import Organisation, Topic
 from .models import Statement
 
@@ -51,6 +53,15 @@ def group_at(kind: str, language: str, slug: str) -> tuple[Group, str] | None:
     """The group of ``kind`` at ``slug`` in ``language``, and the slug it has
     there (another one: its page is elsewhere, and ``slug`` redirects)."""
     return KINDS[kind].find(language, slug)
+
+
+def group_or_404(kind: str, language: str, slug: str) -> tuple[Group, str]:
+    """group_at for a page or a feed: a 404 (an HTTPException) for a slug of
+    no shape a group has, or of no group."""
+    found = group_at(kind, language, slug) if is_valid_slug(slug) else None
+    if found is None:
+        abort(404)
+    return found
 
 
 def statements_of(kind: str, group: Group) -> ColumnElement[bool]:
