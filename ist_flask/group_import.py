@@ -8,15 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .group_models import (
     Organisation,
     OrganisationName,
+    OrganisationOldSlug,
     Topic,
     TopicName,
+    TopicOldSlug,
     statement_signatories,
     statement_topics,
 )
@@ -93,17 +95,23 @@ def write_groups(checked: CheckedFile) -> tuple[dict[str, int], dict[str, int]]:
     organisation_ids = _stored_organisations(organisation_slugs)
     for key, record in groups.topics.items():
         if key not in topic_ids:
+            _take_over_old_slugs(TopicOldSlug, record.old_slugs)
             topic = Topic(
                 names=[
                     TopicName(language=language, name=name, slug=slug)
                     for language, name, slug in record.names
-                ]
+                ],
+                old_slugs=[
+                    TopicOldSlug(language=language, slug=slug)
+                    for language, slug in record.old_slugs
+                ],
             )
             db.session.add(topic)
             db.session.flush()
             topic_ids[key] = topic.id
     for slug, o in groups.organisations.items():
         if slug not in organisation_ids:
+            _take_over_old_slugs(OrganisationOldSlug, [("", old) for old in o.old_slugs])
             organisation = Organisation(
                 slug=slug,
                 name=o.name,
@@ -112,11 +120,26 @@ def write_groups(checked: CheckedFile) -> tuple[dict[str, int], dict[str, int]]:
                 names=[
                     OrganisationName(language=language, name=name) for language, name in o.names
                 ],
+                old_slugs=[OrganisationOldSlug(slug=old) for old in o.old_slugs],
             )
             db.session.add(organisation)
             db.session.flush()
             organisation_ids[slug] = organisation.id
     return topic_ids, organisation_ids
+
+
+def _take_over_old_slugs(
+    model: type[TopicOldSlug] | type[OrganisationOldSlug], moved: Sequence[tuple[str, str]]
+) -> None:
+    """An old address the file gives a new group leads to it from now on,
+    as the editor's rename does: a redirect another group had there goes."""
+    if not moved:
+        return
+    if model is TopicOldSlug:
+        where = tuple_(TopicOldSlug.language, TopicOldSlug.slug).in_(list(moved))
+    else:
+        where = OrganisationOldSlug.slug.in_([slug for _language, slug in moved])
+    db.session.execute(delete(model).where(where))
 
 
 def link_statements(

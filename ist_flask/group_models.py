@@ -64,6 +64,10 @@ class Topic(Model):
     names: Mapped[list[TopicName]] = relationship(
         back_populates="topic", cascade="all, delete-orphan", order_by="TopicName.language"
     )
+    # Addresses its pages had (group_editing, the import): each redirects.
+    old_slugs: Mapped[list[TopicOldSlug]] = relationship(
+        cascade="all, delete-orphan", order_by="TopicOldSlug.id"
+    )
 
     def own_name(self, language: str) -> TopicName | None:
         return next((n for n in self.names if n.language == language), None)
@@ -128,6 +132,9 @@ class Organisation(Model):
         back_populates="organisation",
         cascade="all, delete-orphan",
         order_by="OrganisationName.language",
+    )
+    old_slugs: Mapped[list[OrganisationOldSlug]] = relationship(
+        cascade="all, delete-orphan", order_by="OrganisationOldSlug.id"
     )
 
     def name_in(self, language: str) -> str:

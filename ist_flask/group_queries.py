@@ -65,7 +65,11 @@ def organisation_at(language: str, slug: str) -> tuple[Organisation, str] | None
 
 def all_topics() -> list[Topic]:
     """Every topic with its names, oldest first."""
-    query = select(Topic).options(selectinload(Topic.names)).order_by(Topic.id)
+    query = (
+        select(Topic)
+        .options(selectinload(Topic.names), selectinload(Topic.old_slugs))
+        .order_by(Topic.id)
+    )
     return list(db.session.scalars(query))
 
 
@@ -73,7 +77,7 @@ def all_organisations() -> list[Organisation]:
     """Every organisation with its names, by name."""
     query = (
         select(Organisation)
-        .options(selectinload(Organisation.names))
+        .options(selectinload(Organisation.names), selectinload(Organisation.old_slugs))
         .order_by(Organisation.name, Organisation.id)
     )
     return list(db.session.scalars(query))

@@ -34,6 +34,8 @@ class TopicRecord:
     key: str
     # (language, name, slug), in the configured language order.
     names: tuple[tuple[str, str, str], ...]
+    # (language, slug) of addresses its pages had, which redirect, oldest first.
+    old_slugs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class OrganisationRecord:
     web_address: str | None = None
     # (language, name) where it differs from ``name``.
     names: tuple[tuple[str, str], ...] = ()
+    # Slugs it had, which redirect, oldest first.
+    old_slugs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,12 @@ def parse_topics(
             continue
         before = len(problems)
         parsed = []
+        old_slugs = _topic_old_slugs(
+            f"{where}.{OLD_SLUGS}", names.get(OLD_SLUGS), languages, problems
+        )
         for language, fields in names.items():
+            if language == OLD_SLUGS:
+                continue
             if language not in languages:
                 problems.append(f"{where}.{language}: unknown language code")
                 continue
@@ -134,8 +143,41 @@ def parse_topics(
             continue
         position = {code: n for n, code in enumerate(languages)}
         parsed.sort(key=lambda n: position[n[0]])
-        topics[key] = TopicRecord(key, tuple(parsed))
+        topics[key] = TopicRecord(key, tuple(parsed), old_slugs)
     return topics
+
+
+# Beside a topic's languages, the addresses its pages had: {"en": ["war"]}.
+OLD_SLUGS = "old_slugs"
+
+
+def _topic_old_slugs(
+    where: str, value: Any, languages: Sequence[str], problems: list[str]
+) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not all(
+        language in languages and isinstance(slugs, list) for language, slugs in value.items()
+    ):
+        problems.append(f"{where}: must be an object of lists of slugs by language")
+        return ()
+    found = []
+    for language, slugs in value.items():
+        found += [
+            (language, slug) for slug in _old_slug_list(f"{where}.{language}", slugs, problems)
+        ]
+    return tuple(found)
+
+
+def _old_slug_list(where: str, value: Any, problems: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(slug, str) and is_valid_slug(slug) for slug in value
+    ):
+        problems.append(f"{where}: must be a list of slugs")
+        return ()
+    return tuple(value)
 
 
 def parse_organisations(
@@ -175,10 +217,13 @@ def parse_organisations(
                 problems.append(f"{where}.names.{language}: unknown language or bad name")
             else:
                 own.append((language, _name(other) or ""))
+        old_slugs = _old_slug_list(f"{where}.{OLD_SLUGS}", fields.get(OLD_SLUGS), problems)
         if len(problems) > before:
             continue
         assert name is not None
-        organisations[slug] = OrganisationRecord(slug, name, country, address, tuple(own))
+        organisations[slug] = OrganisationRecord(
+            slug, name, country, address, tuple(own), old_slugs
+        )
     return organisations
 
 
@@ -213,10 +258,18 @@ def groups_json(groups: GroupRecords) -> dict[str, Any]:
     """The file's "topics" and "organisations", each only when there are some."""
     found: dict[str, Any] = {}
     if groups.topics:
-        found["topics"] = {
-            key: {language: {"name": name, "slug": slug} for language, name, slug in t.names}
-            for key, t in groups.topics.items()
-        }
+        topics: dict[str, Any] = {}
+        for key, t in groups.topics.items():
+            names: dict[str, Any] = {
+                language: {"name": name, "slug": slug} for language, name, slug in t.names
+            }
+            if t.old_slugs:
+                moved: dict[str, list[str]] = {}
+                for language, slug in t.old_slugs:
+                    moved.setdefault(language, []).append(slug)
+                names[OLD_SLUGS] = moved
+            topics[key] = names
+        found["topics"] = topics
     if groups.organisations:
         organisations: dict[str, Any] = {}
         for slug, o in groups.organisations.items():
@@ -227,6 +280,8 @@ def groups_json(groups: GroupRecords) -> dict[str, Any]:
             }
             if o.names:
                 fields["names"] = dict(o.names)
+            if o.old_slugs:
+                fields[OLD_SLUGS] = list(o.old_slugs)
             organisations[slug] = fields
         found["organisations"] = organisations
     return found

@@ -81,6 +81,7 @@ def export_groups(languages: Sequence[str]) -> GroupRecords:
             t.default_name().slug: TopicRecord(
                 t.default_name().slug,
                 tuple((n.language, n.name, n.slug) for n in t.names_in(languages)),
+                tuple((old.language, old.slug) for old in t.old_slugs),
             )
             for t in all_topics()
         },
@@ -95,6 +96,7 @@ def _organisation_record(organisation: Organisation) -> OrganisationRecord:
         organisation.country,
         organisation.web_address,
         tuple((n.language, n.name) for n in organisation.names),
+        tuple(old.slug for old in organisation.old_slugs),
     )
 
 
