@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from flask_babel import ngettext
 from sqlalchemy.exc import DBAPIError
 
-from . import group_cli, queries, statement_import, store
+from . import editor_queries, group_cli, statement_import, store
 from .content import TextLimits
 from .extensions import db
 from .i18n import is_supported, supported_languages
@@ -117,7 +117,7 @@ def outdated_command(language: str | None) -> None:
     """List translations whose original was edited after them (in LANGUAGE, or all)."""
     _check_language(language)
     found = 0
-    for translation in queries.outdated_translations(language):
+    for translation in editor_queries.outdated_translations(language):
         found += 1
         click.echo(f"{translation.language}\t{translation.slug}\t{translation.title}")
     if not found:
@@ -131,7 +131,7 @@ def missing_command(language: str) -> None:
     """List the statements that have no translation in LANGUAGE."""
     _check_language(language)
     found = 0
-    for statement in queries.statements_missing(language):
+    for statement in editor_queries.statements_missing(language):
         found += 1
         original = statement.original_translation
         click.echo(

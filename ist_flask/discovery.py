@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, Response, abort, current_app
 
-from . import group_queries, queries
+from . import group_queries, sitemap_queries
 from .i18n import supported_languages
 from .urls import absolute_url, statement_url
 
@@ -54,7 +54,7 @@ def _fixed_pages() -> list[SitemapURL]:
     """Every language's front page and about page, with their alternates,
     then every topic's and organisation's page in every language."""
     languages = supported_languages()
-    newest = queries.newest_update_by_language()
+    newest = sitemap_queries.newest_update_by_language()
     urls = []
     for endpoint in ("site.index", "site.about"):
         alternates = [(code, absolute_url(endpoint, lang=code)) for code in languages]
@@ -87,10 +87,12 @@ def _statement_url(language: str, slug: str) -> str:
 
 def _statement_pages(offset: int, limit: int) -> list[SitemapURL]:
     """The statement pages from position ``offset``, each with its translations."""
-    rows = queries.sitemap_rows(offset, limit)
+    rows = sitemap_queries.sitemap_rows(offset, limit)
     alternates = {
         statement_id: [(language, _statement_url(language, slug)) for language, slug in found]
-        for statement_id, found in queries.sitemap_alternates({row[0] for row in rows}).items()
+        for statement_id, found in sitemap_queries.sitemap_alternates(
+            {row[0] for row in rows}
+        ).items()
     }
     return [
         SitemapURL(_statement_url(language, slug), updated, alternates.get(statement_id, []))
@@ -129,7 +131,7 @@ def _urlset(urls: list[SitemapURL]) -> Response:
 
 def _parts() -> int:
     """How many files the sitemap takes: 1 while it fits in one."""
-    total = _fixed_count() + queries.count_sitemap_translations()
+    total = _fixed_count() + sitemap_queries.count_sitemap_translations()
     return math.ceil(total / int(current_app.config["SITEMAP_MAX_URLS"]))
 
 

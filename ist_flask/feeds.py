@@ -10,7 +10,6 @@ import hashlib
 import html
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
@@ -18,101 +17,36 @@ from urllib.parse import urlsplit
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 from flask_babel import force_locale, gettext
 from lxml import etree
-from sqlalchemy import ColumnElement
 
 from . import queries
 from .content import clean_text
-from .i18n import DEFAULT_LANGUAGE, language_name, supported_languages
+from .feed_links import (
+    ATOM_TYPE,
+    JSON_FEED_TYPE,
+    RSS_TYPE,
+    GroupFeed,
+    feed_title,
+    feed_url,
+    group_feeds,
+    page_feeds,
+    page_url,
+)
+from .i18n import DEFAULT_LANGUAGE, supported_languages
 from .models import Translation
 from .pictures import enclosure
 from .urls import absolute_url, statement_url
 
 bp = Blueprint("feeds", __name__)
 
-ATOM_TYPE = "application/atom+xml"
-RSS_TYPE = "application/rss+xml"
-JSON_FEED_TYPE = "application/feed+json"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# Each format's name, media type and endpoint.
-FORMATS = (
-    ("Atom", ATOM_TYPE, "atom"),
-    ("RSS", RSS_TYPE, "rss"),
-    ("JSON Feed", JSON_FEED_TYPE, "json_feed"),
-)
 # The updated time of a feed with no entries: fixed, so its bytes stay stable.
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class FeedLink:
-    format: str
-    media_type: str
-    url: str
-    title: str
-
-
-@dataclass(frozen=True)
-class GroupFeed:
-    """A topic's or a signatory's feeds in one language (groups.py): the
-    language's feed, narrowed to the statements meeting ``within``."""
-
-    kind: str
-    slug: str
-    name: str
-    within: ColumnElement[bool]
-
-
-def _feed_url(endpoint: str, lang: str | None, group: GroupFeed | None) -> str:
-    """The feed ``endpoint`` ("atom", "rss", "json_feed"), of ``group`` when given."""
-    if group is None:
-        return absolute_url(f"feeds.{endpoint}", lang=lang)
-    return absolute_url(f"feeds.{group.kind}_{endpoint}", lang=lang, slug=group.slug)
-
-
-def _page_url(lang: str | None, group: GroupFeed | None) -> str:
-    if group is None:
-        return absolute_url("site.index", lang=lang)
-    return absolute_url(f"site.{group.kind}", lang=lang, slug=group.slug)
-
-
-def _feed_title(lang: str | None, group: GroupFeed | None) -> str:
-    with force_locale(lang or DEFAULT_LANGUAGE):
-        if group is None:
-            return str(gettext("International Socialist Tendency: statements"))
-        return str(gettext("International Socialist Tendency: %(name)s", name=group.name))
-
-
-@bp.app_template_global()
-def group_feeds(kind: str, lang: str, slug: str, name: str) -> list[FeedLink]:
-    """The feeds a topic's or an organisation's page advertises."""
-    return [
-        FeedLink(
-            label,
-            media_type,
-            url_for(f"feeds.{kind}_{endpoint}", lang=lang, slug=slug),
-            f"{name} ({label})",
-        )
-        for label, media_type, endpoint in FORMATS
-    ]
-
-
-@bp.app_template_global()
-def page_feeds(lang: str | None) -> list[FeedLink]:
-    """The feeds a page in ``lang`` advertises (None: the all-languages feeds)."""
-    scope = language_name(lang) if lang else gettext("All languages")
-    return [
-        FeedLink("Atom", ATOM_TYPE, url_for("feeds.atom", lang=lang), f"{scope} (Atom)"),
-        FeedLink("RSS", RSS_TYPE, url_for("feeds.rss", lang=lang), f"{scope} (RSS)"),
-        FeedLink(
-            "JSON Feed",
-            JSON_FEED_TYPE,
-            url_for("feeds.json_feed", lang=lang),
-            f"{scope} (JSON Feed)",
-        ),
-    ]
+# The templates' lists of feeds (feed_links.py).
+bp.add_app_template_global(group_feeds)
+bp.add_app_template_global(page_feeds)
 
 
 class EntryLanguage(BaseEntryExtension):  # type: ignore[misc]
@@ -192,14 +126,14 @@ def build_feed(
         # dc:language of each entry; dc:creator of each signatory (RSS's own
         # <author> must be an e-mail address).
         feed.load_extension("dc", atom=False, rss=True)
-    self_url = _feed_url(kind, lang, group)
-    feed.title(_feed_title(lang, group))
+    self_url = feed_url(kind, lang, group)
+    feed.title(feed_title(lang, group))
     with force_locale(lang or DEFAULT_LANGUAGE):
         feed.subtitle(gettext("Socialism From Below"))
     feed.id(self_url)
     # In RSS the last link wins, so the self link goes first and the page last.
     feed.link(href=self_url, rel="self", type=ATOM_TYPE if kind == "atom" else RSS_TYPE)
-    feed.link(href=_page_url(lang, group), rel="alternate", type="text/html")
+    feed.link(href=page_url(lang, group), rel="alternate", type="text/html")
     if lang:
         feed.language(lang)
     feed.author(name=organisation)
@@ -315,15 +249,15 @@ def build_json_feed(lang: str | None, group: GroupFeed | None = None) -> tuple[b
         lang, supported_languages(), current_app.config["FEED_SIZE"], within
     )
     author = {"name": current_app.config["ORGANISATION_NAME"]}
-    title = _feed_title(lang, group)
+    title = feed_title(lang, group)
     with force_locale(lang or DEFAULT_LANGUAGE):
         description = gettext("Socialism From Below")
     document: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,
         "description": description,
-        "home_page_url": _page_url(lang, group),
-        "feed_url": _feed_url("json_feed", lang, group),
+        "home_page_url": page_url(lang, group),
+        "feed_url": feed_url("json_feed", lang, group),
         # Square, 512 px, as JSON Feed asks (the share card is not square).
         "icon": absolute_url("static", filename="icon-512.png"),
         "favicon": absolute_url("static", filename="icon.svg"),

@@ -9,16 +9,8 @@ from flask import redirect, url_for
 from werkzeug.wrappers import Response
 
 from . import groups
-from .feeds import (
-    ATOM_TYPE,
-    JSON_FEED_TYPE,
-    RSS_TYPE,
-    GroupFeed,
-    bp,
-    build_json_feed,
-    feed_bytes,
-    feed_response,
-)
+from .feed_links import ATOM_TYPE, JSON_FEED_TYPE, RSS_TYPE, GroupFeed
+from .feeds import bp, build_json_feed, feed_bytes, feed_response
 from .group_pages import PATHS
 
 

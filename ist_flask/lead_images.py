@@ -60,3 +60,15 @@ def forget_unclaimed_images(now: datetime | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def rendition_file(sha256: str, width: int, media_type: str) -> tuple[bytes, str, str] | None:
+    """(bytes, their SHA-256, media type) of one rendition of the image with
+    ``sha256``: one query on two unique indexes."""
+    query = (
+        select(Rendition.data, Rendition.sha256, Rendition.media_type)
+        .join(Image, Image.id == Rendition.image_id)
+        .where(Image.sha256 == sha256, Rendition.width == width, Rendition.media_type == media_type)
+    )
+    row = db.session.execute(query).first()
+    return (row[0], row[1], row[2]) if row is not None else None

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, abort, g, request, url_for
 from werkzeug.wrappers import Response
 
-from . import queries
 from .images import EXTENSIONS, WEBP, fallback_type, rendition_height, rendition_widths
+from .lead_images import rendition_file
 from .models import Image, Translation
 from .urls import absolute
 
@@ -26,7 +26,7 @@ SIZES = "(min-width: 48rem) 46rem, 100vw"
 @bp.get("/images/<string(length=64):sha256>-<int:width>.<any(webp, jpg, png):extension>")
 def rendition(sha256: str, width: int, extension: str) -> Response:
     """One rendition, found by one indexed query; 404 for anything unknown."""
-    found = queries.rendition_file(sha256, width, MEDIA_TYPES[extension])
+    found = rendition_file(sha256, width, MEDIA_TYPES[extension])
     if found is None:
         abort(404)
     data, etag, media_type = found

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy import ColumnElement
 from werkzeug.wrappers import Response
 
-from . import group_queries, groups, queries, search
+from . import group_queries, groups, listings, queries, search
 from .caching import reads_query
 from .content import clean_text, is_valid_slug
 from .i18n import DEFAULT_LANGUAGE, as_utc, in_zone, supported_languages
@@ -58,7 +58,7 @@ def read_listing(
     older_than = listing_cursor("older")
     newer_than = None if older_than else listing_cursor("newer")
     placed = older_than is not None or newer_than is not None
-    translations, more = queries.listing_page(
+    translations, more = listings.listing_page(
         lang, supported_languages(), per_page, older_than, newer_than, within
     )
     if placed and not translations:
@@ -108,7 +108,7 @@ def _listing_link(
     endpoint: str, lang: str | None, direction: str, entry: Translation, **values: Any
 ) -> str:
     """The listing's page older or newer than ``entry``."""
-    place: dict[str, Any] = {direction: cursor_value(queries.Cursor.of(entry))}
+    place: dict[str, Any] = {direction: cursor_value(listings.Cursor.of(entry))}
     return url_for(endpoint, lang=lang, **values, **place)
 
 
@@ -118,7 +118,7 @@ def _numbered_page_redirect(lang: str | None, languages: list[str], per_page: in
     page = page_number()
     if page == 1:
         return redirect(url_for("site.index", lang=lang))
-    around = queries.entries_at(lang, languages, (page - 1) * per_page - 1, 2)
+    around = listings.entries_at(lang, languages, (page - 1) * per_page - 1, 2)
     if len(around) < 2:
         abort(404)
     return redirect(_listing_link("site.index", lang, "older", around[0]))
@@ -238,7 +238,7 @@ def archive_month(lang: str | None, year: int, month: int) -> str:
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     start = datetime(year, month, 1, tzinfo=zone)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
-    translations = queries.month_entries(lang, supported_languages(), as_utc(start), as_utc(end))
+    translations = listings.month_entries(lang, supported_languages(), as_utc(start), as_utc(end))
     return render_template(
         "archive_month.html",
         lang=lang,

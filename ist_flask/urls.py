@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 from flask import Flask, abort, current_app, g, request, url_for
 
 from .content import is_valid_slug
+from .listings import Cursor
 from .models import ID_MAX
-from .queries import Cursor
 
 _PLACEHOLDER = "slug"
 

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pages import fold, parse
 
-from ist_flask.feeds import page_feeds
+from ist_flask.feed_links import page_feeds
 from ist_flask.i18n import DEFAULT_LANGUAGES
 
 

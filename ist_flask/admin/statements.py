@@ -10,7 +10,7 @@ from flask_babel import gettext
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
-from .. import queries
+from .. import editor_queries
 from .. import search as search_module
 from ..caching import content_changed
 from ..content import TextLimits, render_markdown
@@ -44,7 +44,7 @@ Page = str | Response | tuple[str, int]
 def index() -> str:
     search = request.args.get("q", "").strip()[: search_module.MAX_QUERY_LENGTH]
     page = page_number()
-    statements, total = queries.editor_listing(search, page, STATEMENTS_PER_PAGE)
+    statements, total = editor_queries.editor_listing(search, page, STATEMENTS_PER_PAGE)
     return render_template(
         "admin/statements.html",
         statements=statements,
