@@ -3,10 +3,10 @@ each for what a valid one is, and for a slug another one has."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Collection, Mapping, Sequence
+from typing import TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -83,14 +83,8 @@ def save_organisation(
         organisation = Organisation()
         db.session.add(organisation)
     elif organisation.slug != slug:
-        _keep_old_slug(
-            select(OrganisationOldSlug).where(
-                OrganisationOldSlug.slug.in_((slug, organisation.slug))
-            ),
-            organisation.slug,
-            OrganisationOldSlug(organisation_id=organisation.id, slug=organisation.slug),
-            slug,
-        )
+        forget_organisation_old_slugs([slug, organisation.slug])
+        db.session.add(OrganisationOldSlug(organisation_id=organisation.id, slug=organisation.slug))
     organisation.slug, organisation.name = slug, name
     organisation.country, organisation.web_address = country or None, web_address or None
     existing = {n.language: n for n in organisation.names}
@@ -114,14 +108,8 @@ def _keep_old_topic_slugs(topic: Topic, names: Mapping[str, tuple[str, str]]) ->
         own = names.get(language)
         after = own[1] if own is not None else _slug_after(names)
         if after != before:
-            _keep_old_slug(
-                select(TopicOldSlug).where(
-                    TopicOldSlug.language == language, TopicOldSlug.slug.in_((before, after))
-                ),
-                before,
-                TopicOldSlug(topic_id=topic.id, language=language, slug=before),
-                after,
-            )
+            forget_topic_old_slugs([(language, before), (language, after)])
+            db.session.add(TopicOldSlug(topic_id=topic.id, language=language, slug=before))
 
 
 def _slug_after(names: Mapping[str, tuple[str, str]]) -> str:
@@ -130,13 +118,19 @@ def _slug_after(names: Mapping[str, tuple[str, str]]) -> str:
     return names[default_language_of(names)][1]
 
 
-def _keep_old_slug(stored: Select[Any], before: str, record: object, after: str) -> None:
-    # The new address is live again if it was an old one; the old one
-    # becomes a redirect, taking over a redirect another group had there.
-    for old in db.session.scalars(stored):
-        db.session.delete(old)
-    db.session.flush()
-    db.session.add(record)
+def forget_topic_old_slugs(addresses: Collection[tuple[str, str]]) -> None:
+    """No topic redirects from these (language, slug) addresses any more: one
+    is live again, or is about to redirect to another topic (a rename, an
+    import), which takes it over."""
+    if addresses:
+        where = tuple_(TopicOldSlug.language, TopicOldSlug.slug).in_(list(addresses))
+        db.session.execute(delete(TopicOldSlug).where(where))
+
+
+def forget_organisation_old_slugs(slugs: Collection[str]) -> None:
+    """forget_topic_old_slugs, for organisations' addresses."""
+    if slugs:
+        db.session.execute(delete(OrganisationOldSlug).where(OrganisationOldSlug.slug.in_(slugs)))
 
 
 G = TypeVar("G", Topic, Organisation)

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
+from .group_editing import forget_organisation_old_slugs, forget_topic_old_slugs
 from .group_models import (
     Organisation,
     OrganisationName,
@@ -95,7 +96,7 @@ def write_groups(checked: CheckedFile) -> tuple[dict[str, int], dict[str, int]]:
     organisation_ids = _stored_organisations(organisation_slugs)
     for key, record in groups.topics.items():
         if key not in topic_ids:
-            _take_over_old_slugs(TopicOldSlug, record.old_slugs)
+            forget_topic_old_slugs(record.old_slugs)
             topic = Topic(
                 names=[
                     TopicName(language=language, name=name, slug=slug)
@@ -111,7 +112,7 @@ def write_groups(checked: CheckedFile) -> tuple[dict[str, int], dict[str, int]]:
             topic_ids[key] = topic.id
     for slug, o in groups.organisations.items():
         if slug not in organisation_ids:
-            _take_over_old_slugs(OrganisationOldSlug, [("", old) for old in o.old_slugs])
+            forget_organisation_old_slugs(o.old_slugs)
             organisation = Organisation(
                 slug=slug,
                 name=o.name,
@@ -126,20 +127,6 @@ def write_groups(checked: CheckedFile) -> tuple[dict[str, int], dict[str, int]]:
             db.session.flush()
             organisation_ids[slug] = organisation.id
     return topic_ids, organisation_ids
-
-
-def _take_over_old_slugs(
-    model: type[TopicOldSlug] | type[OrganisationOldSlug], moved: Sequence[tuple[str, str]]
-) -> None:
-    """An old address the file gives a new group leads to it from now on,
-    as the editor's rename does: a redirect another group had there goes."""
-    if not moved:
-        return
-    if model is TopicOldSlug:
-        where = tuple_(TopicOldSlug.language, TopicOldSlug.slug).in_(list(moved))
-    else:
-        where = OrganisationOldSlug.slug.in_([slug for _language, slug in moved])
-    db.session.execute(delete(model).where(where))
 
 
 def link_statements(

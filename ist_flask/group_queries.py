@@ -63,23 +63,25 @@ def organisation_at(language: str, slug: str) -> tuple[Organisation, str] | None
     return (moved, moved.slug) if moved is not None else None
 
 
-def all_topics() -> list[Topic]:
-    """Every topic with its names, oldest first."""
-    query = (
-        select(Topic)
-        .options(selectinload(Topic.names), selectinload(Topic.old_slugs))
-        .order_by(Topic.id)
-    )
+def all_topics(old_slugs: bool = False) -> list[Topic]:
+    """Every topic with its names (and its old slugs: for the export),
+    oldest first."""
+    query = select(Topic).options(selectinload(Topic.names)).order_by(Topic.id)
+    if old_slugs:
+        query = query.options(selectinload(Topic.old_slugs))
     return list(db.session.scalars(query))
 
 
-def all_organisations() -> list[Organisation]:
-    """Every organisation with its names, by name."""
+def all_organisations(old_slugs: bool = False) -> list[Organisation]:
+    """Every organisation with its names (and its old slugs: for the
+    export), by name."""
     query = (
         select(Organisation)
-        .options(selectinload(Organisation.names), selectinload(Organisation.old_slugs))
+        .options(selectinload(Organisation.names))
         .order_by(Organisation.name, Organisation.id)
     )
+    if old_slugs:
+        query = query.options(selectinload(Organisation.old_slugs))
     return list(db.session.scalars(query))
 
 

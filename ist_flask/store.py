@@ -83,9 +83,9 @@ def export_groups(languages: Sequence[str]) -> GroupRecords:
                 tuple((n.language, n.name, n.slug) for n in t.names_in(languages)),
                 tuple((old.language, old.slug) for old in t.old_slugs),
             )
-            for t in all_topics()
+            for t in all_topics(old_slugs=True)
         },
-        organisations={o.slug: _organisation_record(o) for o in all_organisations()},
+        organisations={o.slug: _organisation_record(o) for o in all_organisations(old_slugs=True)},
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 from pages import fold, parse
+from test_query_count import queries_for
 
 from ist_flask.feed_links import page_feeds
 from ist_flask.i18n import DEFAULT_LANGUAGES
@@ -51,3 +52,15 @@ def test_about_gives_the_feeds_as_one_table_of_languages_by_formats(
             hrefs = [a.get("href") for a in row.cssselect("td a")]
             assert hrefs == [feed.url for feed in page_feeds(code)]
     assert fold(rows[2].cssselect("th")[0].text_content()) == "Français"
+
+
+def test_about_reads_its_organisations_in_a_fixed_number_of_queries(app: Flask) -> None:
+    """The content version, the organisations, their names: nothing the page
+    does not show (the old slugs only the export reads), however many there are."""
+    runner = app.test_cli_runner()
+    counts = []
+    for n in range(3):
+        result = runner.invoke(args=["organisations", "add", f"example-{n}", f"Example {n}"])
+        assert result.exit_code == 0, result.output
+        counts.append(queries_for(app, "/fr/about"))
+    assert counts == [3, 3, 3]
