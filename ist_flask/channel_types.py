@@ -1,0 +1,74 @@
+"""What every channel of reach (WebSub, email, ActivityPub) agrees on.
+
+A channel turns an Event (a statement's translation became visible, changed
+or went away) into Deliveries, one per recipient, and delivers each one. Both
+steps run in the job queue's worker, never in the request that caused them,
+so a save with thousands of subscribers costs the editor nothing. The queue
+(jobs.py) delivers each Delivery.key at most once successfully, retrying with
+backoff when deliver() raises; Undeliverable drops it at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+EventKind = Literal["publish", "update", "delete"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One translation's change as the outside world should hear of it."""
+
+    kind: EventKind
+    statement_id: int
+    language: str
+    # When the change happened (UTC): an update's deliveries are keyed by it,
+    # so two edits are two updates while one edit retried is one.
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One thing to send to one recipient."""
+
+    # Unique for what is sent to whom, e.g. "email:42:17:fr:publish".
+    key: str
+    # JSON-serialisable: it is stored in the queue until delivered.
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class Undeliverable(Exception):
+    """The recipient will never take it (gone, refused for good): drop it."""
+
+
+class Channel(Protocol):
+    name: str
+
+    def deliveries(self, event: Event) -> Iterator[Delivery]:
+        """What ``event`` means for each recipient (runs in the worker)."""
+        ...
+
+    def deliver(self, delivery: Delivery) -> None:
+        """Send one; raise to have it retried, Undeliverable to drop it."""
+        ...
+
+
+Sender = Callable[[str, Delivery], None]
+_sender: Sender | None = None
+
+
+def plug_queue(sender: Sender) -> None:
+    """jobs.py gives the function that puts one delivery on the queue."""
+    global _sender
+    _sender = sender
+
+
+def send(channel: str, delivery: Delivery) -> None:
+    """Queue one delivery of ``channel`` outside any event (an ActivityPub
+    Accept, a confirmation email): never sent from the request itself."""
+    if _sender is None:
+        raise RuntimeError("no job queue is plugged in (jobs.init_app)")
+    _sender(channel, delivery)
