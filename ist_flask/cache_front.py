@@ -63,7 +63,7 @@ class CacheFront:
         key = (request.scheme, request.host, request.path, query, language)
         if key_size(key) > MAX_KEY_LENGTH:
             return None
-        stored = self.caches.pages.get(key, version)
+        stored = self.caches.pages.answer(key, version, environ)
         if stored is None:
             return None
         return stored.wsgi_answer(environ)

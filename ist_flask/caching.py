@@ -30,7 +30,14 @@ from .content import PUBLISHED
 from .extensions import db
 from .i18n import select_locale
 from .models import SiteState, Statement
-from .page_cache import MAX_KEY_LENGTH, PageCache, StoredResponse, VersionKey, key_size
+from .page_cache import (
+    MAX_KEY_LENGTH,
+    PageCache,
+    StoredResponse,
+    VersionKey,
+    compressible,
+    key_size,
+)
 
 # Blueprints whose GET answers depend only on URL, language and content.
 CACHED_BLUEPRINTS = {"site", "feeds", "discovery"}
@@ -178,7 +185,7 @@ def _serve_from_cache() -> Response | None:
     if caches.pages.max_bytes <= 0 or key_size(key) > MAX_KEY_LENGTH:
         return None
     g.page_cache_entry = (key, version)
-    stored = caches.pages.get(key, version)
+    stored = caches.pages.answer(key, version, request.environ)
     if stored is None:
         return None
     g.page_cache_hit = True
@@ -195,11 +202,17 @@ def _validate_and_store(response: Response) -> Response:
     if not response.cache_control.max_age:
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config["PAGE_MAX_AGE"]
+    if compressible(response.content_type or "", response.calculate_content_length() or 0):
+        # Kept answers of this kind are given gzipped to the clients that
+        # ask (page_cache.py): a proxy must keep the two apart.
+        response.vary.add("Accept-Encoding")
     stored = StoredResponse.of(response)
     entry = g.get("page_cache_entry")
     if entry is not None:
         key, version = entry
         caches = _caches()
+        if stored.wants_gzip(request.environ):
+            stored = stored.with_gzip()
         caches.pages.put(key, version, stored)
         language = None if g.get("language_negotiated") else key[-1]
         caches.learn_route(request.path, Route(g.page_query_parameters, language))

@@ -22,6 +22,7 @@ ROWS = [
     "`/fr/`",
     "statement page",
     "`/fr/feed.atom`",
+    "`/fr/feed.atom`, gzip",
     "feed 304 revalidation, new connections",
     "feed 304 revalidation, kept-alive",
     "page 50 (`?older=`)",

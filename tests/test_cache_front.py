@@ -41,11 +41,14 @@ def without_date(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-
 
 @pytest.mark.parametrize("path", CACHED)
 @pytest.mark.parametrize("language", [None, "de-CH, fr;q=0.5"])
+@pytest.mark.parametrize("encoding", [None, "gzip, deflate, br"])
 def test_a_kept_page_is_answered_before_flask_with_the_same_bytes(
-    site: Flask, path: str, language: str | None
+    site: Flask, path: str, language: str | None, encoding: str | None
 ) -> None:
     client = site.test_client()
     headers = {"Accept-Language": language} if language else {}
+    if encoding:
+        headers["Accept-Encoding"] = encoding
     rendered = client.get(path, headers=headers)
     assert rendered.status_code == 200
     dispatched = flask_dispatches(site)

@@ -7,6 +7,7 @@ The file runs as shipped; only what belongs to one machine is replaced
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import time
@@ -80,6 +81,12 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str,
         return error.code, dict(error.headers), error.read().decode()
 
 
+def get_bytes(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Host": "ist.example.org", **headers})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, dict(response.headers), response.read()
+
+
 def test_nginx_caches_revalidates_and_never_keeps_the_editor(
     behind_nginx: tuple[str, str], tmp_path: Path
 ) -> None:
@@ -89,6 +96,14 @@ def test_nginx_caches_revalidates_and_never_keeps_the_editor(
     assert first[0] == second[0] == 200
     assert first[1]["X-Cache"] == "MISS" and second[1]["X-Cache"] == "HIT"
     assert first[2] == second[2]
+
+    # Readers that take gzip get the site's gzipped copy, kept beside the
+    # plain one: neither pushes the other out of nginx's cache.
+    zipped = [get_bytes(base + "/fr/", {"Accept-Encoding": "gzip, deflate"}) for _ in range(2)]
+    assert zipped[0][1]["Content-Encoding"] == "gzip" and zipped[1][1]["X-Cache"] == "HIT"
+    assert gzip.decompress(zipped[1][2]).decode() == first[2]
+    plain = get(base + "/fr/")
+    assert plain[1]["X-Cache"] == "HIT" and "Content-Encoding" not in plain[1]
 
     # Past max-age nginx answers from its copy at once and revalidates it in
     # the background (proxy_cache_use_stale updating), with the ETag: the
