@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from .extensions import db
 from .models import Statement, Translation, UTCDateTime
 from .queries import (
+    CACHED_QUERY,
     language_position,
     listed,
     newest_first,
@@ -109,8 +110,11 @@ def listing_page(
     One row more than the page says whether another follows: no COUNT.
     ``within`` narrows it to a group's statements (a topic's page).
     """
-    until = older_than.published_at if older_than is not None else None
-    query = _listing(language, languages, until, within).limit(per_page + 1)
+    if older_than is None and newer_than is None and within is None:
+        query = _first_page(language, tuple(languages), per_page + 1)
+    else:
+        until = older_than.published_at if older_than is not None else None
+        query = _listing(language, languages, until, within).limit(per_page + 1)
     if older_than is not None:
         query = query.where(*_beyond(older_than, languages, older=True))
     elif newer_than is not None:
@@ -125,6 +129,13 @@ def listing_page(
     if newer_than is not None:
         translations.reverse()
     return translations, more
+
+
+@CACHED_QUERY
+def _first_page(language: str | None, languages: tuple[str, ...], rows: int) -> Select[Translation]:
+    """The first page of a language's section or of every language: the
+    listing read most, built once."""
+    return _listing(language, languages).limit(rows)
 
 
 def _beyond(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from .extensions import db
@@ -19,19 +19,28 @@ from .models import (
     SlugRedirect,
     Statement,
     Translation,
+    UTCDateTime,
 )
 
 # Bound parameters per IN list: SQLite allows 32,766, PostgreSQL 65,535.
 LOOKUP_CHUNK = 500
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# The present moment, read each time a query runs rather than when it is
+# built: so the queries every page repeats can be built once (see CACHED_QUERY).
+NOW = bindparam("now", callable_=_now, type_=UTCDateTime())
+
+
 def visible(until: datetime | None = None) -> ColumnElement[bool]:
     """Readers see published statements whose time has come: no drafts, nothing
     scheduled. ``until``: only those up to then, when that is earlier than now."""
-    now = datetime.now(UTC)
     # One upper bound on the time, not two: SQLite reads the index from the
     # one it is given, and from now it would walk every newer statement.
-    bound = now if until is None or until > now else until
+    bound: Any = NOW if until is None or until > _now() else until
     return and_(Statement.status == PUBLISHED, Statement.published_at <= bound)
 
 
@@ -131,7 +140,19 @@ def publication_span() -> tuple[datetime, datetime] | None:
 
 def translation_by_slug(language: str, slug: str) -> Translation | None:
     """A published translation with its statement and sibling translations loaded."""
-    query = (
+    query = _translation_by_slug()
+    return db.session.execute(query, {"language": language, "slug": slug}).scalar_one_or_none()
+
+
+# Building a page's query with its options costs about as much as running it
+# (SQLAlchemy caches the SQL, not the Select): the queries every page runs are
+# built once, with what varies left as bound parameters given when they run.
+CACHED_QUERY = cache
+
+
+@CACHED_QUERY
+def _translation_by_slug() -> Select[Translation]:
+    return (
         select(Translation)
         .join(Translation.statement)
         .options(
@@ -153,12 +174,11 @@ def translation_by_slug(language: str, slug: str) -> Translation | None:
             _signatories(),
         )
         .where(
-            Translation.language == language,
-            Translation.slug == slug,
+            Translation.language == bindparam("language"),
+            Translation.slug == bindparam("slug"),
             visible(),
         )
     )
-    return db.session.execute(query).scalar_one_or_none()
 
 
 def statement_elsewhere(slug: str, languages: Sequence[str]) -> Statement | None:
@@ -193,6 +213,16 @@ def feed_entries(
     """The newest published translations for a feed, with their bodies and
     signatories; for the all-languages feed (``language`` None), their
     siblings too, whose links each entry gives. ``within``: a group's only."""
+    query = _feed_query(language, tuple(languages), limit)
+    if within is not None:
+        query = query.where(within)
+    return list(db.session.scalars(query).unique())
+
+
+@CACHED_QUERY
+def _feed_query(
+    language: str | None, languages: tuple[str, ...], limit: int
+) -> Select[Translation]:
     entries = load_only(*LISTED_COLUMNS, Translation.body, raiseload=True)
     statement = contains_eager(Translation.statement)
     # An enclosure gives its length: the renditions' sizes, one query a feed.
@@ -204,14 +234,11 @@ def feed_entries(
     )
     if language is None:
         statement = statement.selectinload(Statement.translations).options(listed())
-    query = (
+    return (
         newest_first(select(Translation), language, languages)
         .options(statement, pictured, _signatories(), entries)
         .limit(limit)
     )
-    if within is not None:
-        query = query.where(within)
-    return list(db.session.scalars(query).unique())
 
 
 def renamed_translation(language: str, old_slug: str) -> Translation | None:
