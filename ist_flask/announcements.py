@@ -57,17 +57,19 @@ def _claim(statement_id: int, language: str, now: datetime) -> bool:
     values = {"statement_id": statement_id, "language": language, "kind": "publish", "at": now}
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     claim = dialect.insert(Announcement).values(values).on_conflict_do_nothing()
-    return db.session.execute(claim).rowcount == 1  # type: ignore[attr-defined, no-any-return]
+    # RETURNING, not rowcount: psycopg reports -1 for these statements.
+    won = db.session.execute(claim.returning(Announcement.language)).first()
+    return won is not None
 
 
 def _release(statement_id: int, language: str) -> bool:
     """Forget the announcement; False when another process already did."""
     gone = db.session.execute(
-        delete(Announcement).where(
-            Announcement.statement_id == statement_id, Announcement.language == language
-        )
-    )
-    return gone.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+        delete(Announcement)
+        .where(Announcement.statement_id == statement_id, Announcement.language == language)
+        .returning(Announcement.language)
+    ).first()
+    return gone is not None
 
 
 def _event(kind: EventKind, statement_id: int, language: str, now: datetime) -> Event:
