@@ -122,6 +122,12 @@ def announce_due(now: datetime, limit: int = DUE_BATCH) -> list[Event]:
     return events
 
 
+def forget(event: Event) -> None:
+    """Undo the claim of a publish that could not be queued (committed here)."""
+    _release(event.statement_id, event.language)
+    db.session.commit()
+
+
 def mark_announced(statement_ids: Sequence[int], now: datetime) -> None:
     """Count the visible translations of these new statements as announced,
     without an event: what an import adds is not news (see the README).

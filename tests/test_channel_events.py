@@ -5,9 +5,10 @@ the future before its time, never an import."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from admin_helpers import NEW, new_statement, post, statement_form, stored
+from admin_helpers import NEW, make_maintainer, new_statement, post, sign_in, statement_form, stored
 from builders import add, statement
 from flask import Flask
 from flask.testing import FlaskClient
@@ -206,3 +207,19 @@ def test_the_upgrade_counts_what_is_already_visible_as_announced(app: Flask) -> 
         announced = db.session.scalar(select(func.count()).select_from(Announcement))
         assert translations and announced == translations
         assert announcements.announce_due(datetime.now(UTC)) == []
+
+
+def test_a_queue_that_is_away_does_not_fail_the_save_and_the_publish_comes_later(
+    configured_app: Callable[..., Flask],
+) -> None:
+    # Nothing listens on port 1: Redis is away.
+    app = configured_app(QUEUE_URL="redis://127.0.0.1:1/3")
+    make_maintainer(app)
+    editor = app.test_client()
+    sign_in(editor)
+    assert post(editor, NEW, new_statement()).status_code == 302
+    assert editor.get(f"/en/statements/{SLUG}").status_code == 200
+    with app.app_context():
+        # Not lost: the minute task will announce it when the queue is back.
+        events = announcements.announce_due(datetime.now(UTC))
+    assert sorted(e.language for e in events) == ["en", "fr"]
