@@ -228,6 +228,9 @@ def main() -> None:
     )
     # The job queue's consumer, in threads of this process unless another
     # process (`flask worker`) runs it (jobs.consumer_mode).
+    # Its every task run is noise in the server's log: retries and drops,
+    # at WARNING, stay.
+    logging.getLogger("huey").setLevel(logging.WARNING)
     consumer = jobs.start_consumer(app) if jobs.consumer_mode(app.config) == "embedded" else None
     if consumer is not None:
         # A delivery under way finishes before the process ends (a queued

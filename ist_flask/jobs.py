@@ -250,5 +250,7 @@ def queue_of(app: Flask) -> JobQueue:
 @click.option("--workers", default=2, show_default=True, help="threads running tasks")
 def worker_command(workers: int) -> None:
     """Run the job queue's consumer (deliveries, the minute task) until stopped."""
+    # Each task run, retry and drop, one line each: the worker's journal.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     consumer = queue().huey.create_consumer(workers=workers, worker_type="thread")
     consumer.run()

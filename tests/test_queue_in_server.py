@@ -6,6 +6,9 @@ come, by itself."""
 from __future__ import annotations
 
 import http.cookiejar
+import signal
+import subprocess
+import sys
 import time
 import urllib.parse
 import urllib.request
@@ -19,7 +22,7 @@ from admin_helpers import EMAIL, PASSWORD, new_statement
 from builders import add, statement
 from flask import Flask
 from reach_helpers import Hub, recording
-from servers import flask_command, running_site
+from servers import ROOT, flask_command, running_site, site_environment
 from sqlalchemy import update
 
 from ist_flask import jobs
@@ -121,3 +124,42 @@ def test_a_consumer_announces_a_scheduled_statement_within_a_minute_of_its_time(
     finally:
         consumer.stop(graceful=True)
     assert [kind for kind, _, _ in channel.heard()] == ["publish"]
+
+
+def test_on_redis_the_server_only_queues_and_flask_worker_delivers(
+    tmp_path: Path, database_uri: str
+) -> None:
+    queue_url = "redis://127.0.0.1:6379/4"
+    jobs.make_huey(queue_url).flush()
+    settings = {"IST_QUEUE_URL": queue_url, "IST_SITE_URL": SITE}
+    flask_command(database_uri, "users", "create", EMAIL, "--password-stdin", stdin=PASSWORD + "\n")
+    with Hub() as hub:
+        settings["IST_WEBSUB_HUBS"] = hub.url
+        with running_site(tmp_path, database_uri, extra_environment=settings) as url:
+            browser = Browser(url)
+            login = browser.form("/admin/login")
+            browser.submit("/admin/login", {**login, "email": EMAIL, "password": PASSWORD})
+            new = "/admin/statements/new"
+            form = browser.form(new, "form.editor-form")
+            assert browser.submit(new, {**form, **new_statement()}) == 200
+        # The server queued the events and ran nothing: it has stopped.
+        assert jobs.make_huey(queue_url).pending_count() == 2
+        assert hub.pings == []
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "ist_flask", "worker"],
+            cwd=ROOT,
+            env={**site_environment(database_uri), **settings},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until(lambda: f"{SITE}/fr/feed.rss" in hub.pinged_feeds())
+        finally:
+            worker.send_signal(signal.SIGINT)
+            worker.wait(timeout=30)
+    jobs.make_huey(queue_url).flush()
+    assert hub.pinged_feeds() == {
+        f"{SITE}{scope}/feed.{suffix}"
+        for scope in ("", "/en", "/fr")
+        for suffix in ("atom", "rss", "json")
+    }
