@@ -15,6 +15,7 @@ import errno
 import logging
 import os
 import resource
+import signal
 import sys
 import time
 import traceback
@@ -22,7 +23,7 @@ import traceback
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from waitress.server import create_server
 
-from ist_flask import create_app, init_migrations, store
+from ist_flask import create_app, init_migrations, jobs, store
 from ist_flask.access_log import AccessLog
 from ist_flask.config import ConfigurationError
 from ist_flask.extensions import db
@@ -187,6 +188,10 @@ def server_options(args: argparse.Namespace) -> dict[str, object]:
     return options
 
 
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     started = time.monotonic()
     args = parse_arguments()
@@ -221,8 +226,22 @@ def main() -> None:
         server.effective_port,  # type: ignore[union-attr]
         time.monotonic() - started,
     )
-    with contextlib.suppress(KeyboardInterrupt):
-        server.run()
+    # The job queue's consumer, in threads of this process unless another
+    # process (`flask worker`) runs it (jobs.consumer_mode).
+    # Its every task run is noise in the server's log: retries and drops,
+    # at WARNING, stay.
+    logging.getLogger("huey").setLevel(logging.WARNING)
+    consumer = jobs.start_consumer(app) if jobs.consumer_mode(app.config) == "embedded" else None
+    if consumer is not None:
+        # A delivery under way finishes before the process ends (a queued
+        # one waits in the queue): SIGTERM stops the server like Ctrl-C.
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run()
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
         default_config,
         ensure_secret_key,
         secure_cookies_on_https,
+        websub_hubs,
     )
 
     app.config.from_mapping(default_config(app.instance_path, PROJECT_ROOT))
@@ -39,13 +40,16 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     bound_request_bodies(app.config)
     secure_cookies_on_https(app.config)
     database_timeouts(app.config)
+    websub_hubs(app.config)
 
     from . import (
         accounts,
         caching,
+        channels,
         cli,
         errors,
         i18n,
+        jobs,
         outage,
         pictures,
         security,
@@ -75,6 +79,8 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     errors.init_app(app)
     cli.init_app(app)
     translate.init_app(app)
+    channels.init_app(app)
+    jobs.init_app(app)
 
     from . import admin, discovery, feeds, group_feeds, group_pages, health, site  # noqa: F401  (routes join site's and feeds' blueprints)
     from .cache_front import CacheFront

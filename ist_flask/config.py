@@ -90,6 +90,14 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "PASSWORD_HASH_METHOD": "scrypt",
         # Put before the keys in that storage, to keep sites sharing one Redis apart.
         "RATELIMIT_KEY_PREFIX": "ist_flask",
+        # The job queue (jobs.py): sqlite:///<path> (one machine), or
+        # redis://host:6379/0 when several processes or machines serve the site.
+        "QUEUE_URL": f"sqlite:///{Path(instance_path) / 'queue.sqlite3'}",
+        # Whether wsgi.py runs the queue's consumer itself: "embedded" or
+        # "none"; unset, embedded on SQLite and none on Redis (`flask worker`).
+        "QUEUE_CONSUMER": None,
+        # WebSub hubs told of every changed feed: comma-separated URLs.
+        "WEBSUB_HUBS": "",
     }
 
 
@@ -155,6 +163,22 @@ def database_timeouts(config: dict[str, Any]) -> None:
     options["connect_args"] = {**connect_args, **options.get("connect_args", {})}
     options.setdefault("pool_timeout", seconds)
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def websub_hubs(config: dict[str, Any]) -> None:
+    """Read WEBSUB_HUBS (comma-separated, or a JSON list from the environment)
+    into a tuple of hub URLs; a hub needs IST_SITE_URL, since pings name the
+    feeds by their public address outside any request."""
+    hubs = config.get("WEBSUB_HUBS") or ()
+    if isinstance(hubs, str):
+        hubs = hubs.split(",")
+    cleaned = tuple(str(hub).strip() for hub in hubs if str(hub).strip())
+    for hub in cleaned:
+        if not hub.startswith(("http://", "https://")):
+            raise ConfigurationError(f"IST_WEBSUB_HUBS: {hub!r} is not an http(s) URL")
+    if cleaned and not config.get("SITE_URL"):
+        raise ConfigurationError("IST_WEBSUB_HUBS needs IST_SITE_URL (the feeds' public address)")
+    config["WEBSUB_HUBS"] = cleaned
 
 
 def secure_cookies_on_https(config: dict[str, Any]) -> None:

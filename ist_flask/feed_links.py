@@ -47,7 +47,12 @@ def feed_url(endpoint: str, lang: str | None, group: GroupFeed | None) -> str:
     """The feed ``endpoint`` ("atom", "rss", "json_feed"), of ``group`` when given."""
     if group is None:
         return absolute_url(f"feeds.{endpoint}", lang=lang)
-    return absolute_url(f"feeds.{group.kind}_{endpoint}", lang=lang, slug=group.slug)
+    return group_feed_url(endpoint, lang, group.kind, group.slug)
+
+
+def group_feed_url(endpoint: str, lang: str | None, kind: str, slug: str) -> str:
+    """The feed ``endpoint`` of the group of ``kind`` at ``slug`` in ``lang``."""
+    return absolute_url(f"feeds.{kind}_{endpoint}", lang=lang, slug=slug)
 
 
 def page_url(lang: str | None, group: GroupFeed | None) -> str:

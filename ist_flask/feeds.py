@@ -21,7 +21,7 @@ from flask import Blueprint, Response, current_app, request
 from flask_babel import force_locale, gettext
 from lxml import etree
 
-from . import queries
+from . import queries, websub
 from .content import clean_text
 from .feed_links import (
     ATOM_TYPE,
@@ -133,6 +133,7 @@ def build_feed(
     feed.id(self_url)
     # In RSS the last link wins, so the self link goes first and the page last.
     feed.link(href=self_url, rel="self", type=ATOM_TYPE if kind == "atom" else RSS_TYPE)
+    websub.advertise(feed, kind)
     feed.link(href=page_url(lang, group), rel="alternate", type="text/html")
     if lang:
         feed.language(lang)
@@ -263,6 +264,8 @@ def build_json_feed(lang: str | None, group: GroupFeed | None = None) -> tuple[b
         "favicon": absolute_url("static", filename="icon.svg"),
         "authors": [author],
     }
+    if hubs := websub.json_hubs():
+        document["hubs"] = hubs
     if lang:
         document["language"] = lang
     document["items"] = [

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, BinaryIO, cast
 
 from sqlalchemy import Table, insert, select, text
 
+from .announcements import mark_announced
 from .content import DEFAULT_LIMITS, TextLimits, make_slug
 from .extensions import db, without_statement_timeout
 from .group_import import group_problems, link_statements, write_groups
@@ -81,8 +83,11 @@ def import_statement_file(
     with closing(prepared) as batches:
         try:
             groups = write_groups(checked)
+            now = datetime.now(UTC)
             for batch in batches:
-                _write_batch(batch, slugs, index, groups)
+                ids = _write_batch(batch, slugs, index, groups)
+                # What an import adds is not news: no channel hears of it.
+                mark_announced(ids, now)
                 if progress is not None:
                     progress(len(batch))
             if index is not None:
@@ -174,9 +179,9 @@ def _write_batch(
     slugs: SlugAllocator,
     index: SearchIndex | None,
     groups: tuple[dict[str, int], dict[str, int]],
-) -> None:
+) -> Sequence[int]:
     """Insert one batch with multi-row INSERTs: statements, their topics and
-    signatories, translations, old slugs, stems."""
+    signatories, translations, old slugs, stems; the statements' ids."""
     ids = db.session.scalars(
         insert(Statement).returning(Statement.id, sort_by_parameter_order=True),
         [
@@ -229,7 +234,7 @@ def _write_batch(
     table = cast(Table, Translation.__table__)
     if index is None and not any(p.record.old_slugs for p in prepared):
         db.session.execute(insert(table), rows)
-        return
+        return ids
     translation_ids = db.session.scalars(
         insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
     ).all()
@@ -248,6 +253,7 @@ def _write_batch(
     ]
     if redirects:
         db.session.execute(insert(cast(Table, SlugRedirect.__table__)), redirects)
+    return ids
 
 
 def slug_owners(keys: Iterable[SlugKey]) -> dict[SlugKey, SlugOwner]:

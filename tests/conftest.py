@@ -62,6 +62,9 @@ def make_app(database_uri: str, **config: Any) -> Flask:
         "CONTENT_VERSION_MAX_AGE": 0,
         # scrypt, but a hundred times cheaper: the tests sign in hundreds of times.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Jobs stay in this process's memory unless a test names a real queue
+        # (test_jobs.py): never the instance folder's, which tests would share.
+        "QUEUE_URL": "memory://",
     }
     app = create_app({**settings, **config})
     app.jinja_env.bytecode_cache = TEMPLATES

@@ -73,7 +73,12 @@ def running_site(
         process = subprocess.Popen(
             [sys.executable, "wsgi.py", "--host", "127.0.0.1", "--port", str(port), *arguments],
             cwd=ROOT,
-            env={**site_environment(database_uri), **(extra_environment or {})},
+            env={
+                **site_environment(database_uri),
+                # Its own job queue, not the checkout's instance/queue.sqlite3.
+                "IST_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
+                **(extra_environment or {}),
+            },
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,

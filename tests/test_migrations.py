@@ -42,6 +42,8 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "images",
         "renditions",
         "statement_images",
+        "announcements",
+        "delivered_keys",
     }
 
 

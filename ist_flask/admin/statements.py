@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -10,7 +10,7 @@ from flask_babel import gettext
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
-from .. import editor_queries
+from .. import announcements, editor_queries, jobs
 from .. import search as search_module
 from ..caching import content_changed
 from ..content import TextLimits, render_markdown
@@ -129,6 +129,7 @@ def _preview(form: StatementFormBase, statement: Statement | None, draft: Statem
 def _save(form: StatementFormBase, statement: Statement | None, draft: StatementDraft) -> Page:
     """Save, or keep the maintainer's text in the form and say why not."""
     version = int(form.version.data) if (form.version.data or "").isdecimal() else None
+    before = announcements.fingerprints(statement) if statement is not None else {}
     try:
         saved = save_statement(statement, draft, version)
     except EditConflict:
@@ -146,6 +147,9 @@ def _save(form: StatementFormBase, statement: Statement | None, draft: Statement
         section.slug.errors = [clash_message(taken.clash)]
         return _editor(form, statement), 422
     content_changed()
+    after = announcements.fingerprints(saved)
+    changed = [language for language, words in after.items() if before.get(language) != words]
+    jobs.fan_out_later(announcements.after_save(saved.id, changed, datetime.now(UTC)))
     flash(gettext("Saved."))
     return redirect(url_for("admin.edit", statement_id=saved.id))
 
@@ -165,8 +169,10 @@ def delete(statement_id: int) -> str | Response:
     statement = db.get_or_404(Statement, statement_id)
     form = ConfirmForm()
     if form.validate_on_submit():
+        statement_id = statement.id
         delete_statement(statement)
         content_changed()
+        jobs.fan_out_later(announcements.after_delete(statement_id, datetime.now(UTC)))
         flash(gettext("The statement was deleted."))
         return redirect(url_for("admin.index"))
     return render_template(

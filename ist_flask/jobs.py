@@ -1,0 +1,256 @@
+"""The durable job queue: huey, on SQLite in the instance folder by default
+or on Redis when the site is scaled (IST_QUEUE_URL).
+
+Three tasks: ``fan_out`` turns an Event into one ``deliver`` per Delivery of
+every channel; ``deliver`` sends one, retried with a doubling delay (about
+three days in all) and recorded in delivered_keys, so that a key delivered
+once is never delivered again; ``announce_due`` runs every minute and
+announces the scheduled statements whose time has come.
+
+Why huey: it is small, keeps its queue in SQLite or Redis, and has retries,
+delays and periodic tasks built in. Tasks run in a consumer: threads inside
+`python wsgi.py` (embedded) or `flask worker` (its own process).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import signal
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+from flask import Flask, current_app
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.api import TaskWrapper
+from huey.consumer import Consumer
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from . import announcements, channels
+from .channel_types import Delivery, Event, Undeliverable, plug_queue
+from .config import ConfigurationError
+from .extensions import db
+from .reach_models import DeliveredKey
+
+log = logging.getLogger("ist_flask.jobs")
+
+# Names the queue in its storage (Redis keys, SQLite rows): sites sharing a
+# Redis keep apart by database number.
+QUEUE_NAME = "ist_flask"
+# A failed delivery is tried again after 1 minute, then 2, 4, … (huey's
+# retry_backoff): 12 retries span 4,095 minutes, nearly three days, so a
+# recipient that is away for a day still gets it.
+DELIVERY_RETRIES = 12
+FIRST_RETRY_DELAY = 60
+RETRY_BACKOFF = 2
+CONSUMER_MODES = ("embedded", "none")
+# Seconds a stopping server waits for deliveries under way (a WebSub ping
+# times out in 10).
+SHUTDOWN_SECONDS = 15
+
+
+def make_huey(url: str) -> Huey:
+    """The queue at ``url``: sqlite:///path, redis://host:port/db, or memory:// (tests)."""
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        path = url.removeprefix("sqlite:///")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey(QUEUE_NAME, filename=path)
+    if scheme in ("redis", "rediss", "unix"):
+        return RedisHuey(QUEUE_NAME, url=url)
+    if scheme == "memory":
+        return MemoryHuey(QUEUE_NAME)
+    raise ConfigurationError(
+        f"IST_QUEUE_URL must start with sqlite:///, redis:// or memory://, not {url!r}"
+    )
+
+
+def consumer_mode(config: dict[str, Any]) -> str:
+    """Whether wsgi.py runs a consumer: "embedded" by default on SQLite (one
+    machine, no other service), "none" on Redis, where `flask worker` does."""
+    mode = config.get("QUEUE_CONSUMER")
+    if mode is None:
+        return "embedded" if str(config["QUEUE_URL"]).startswith("sqlite:") else "none"
+    if mode not in CONSUMER_MODES:
+        raise ConfigurationError(
+            f"IST_QUEUE_CONSUMER must be one of {', '.join(CONSUMER_MODES)}, not {mode!r}"
+        )
+    return str(mode)
+
+
+@dataclass(frozen=True)
+class JobQueue:
+    """One app's queue and its tasks (call a task to enqueue it)."""
+
+    huey: Huey
+    deliver: TaskWrapper
+    fan_out: TaskWrapper
+    announce_due: TaskWrapper
+
+
+def init_app(app: Flask) -> None:
+    consumer_mode(app.config)
+    huey = make_huey(str(app.config["QUEUE_URL"]))
+
+    def deliver(channel_name: str, key: str, payload: dict[str, Any]) -> None:
+        with _channel_context(app):
+            deliver_now(channel_name, Delivery(key, payload))
+
+    def fan_out(event: dict[str, Any]) -> None:
+        with _channel_context(app):
+            fan_out_now(event_from_json(event))
+
+    def announce_due() -> None:
+        with app.app_context():
+            fan_out_later(announcements.announce_due(datetime.now(UTC)))
+
+    app.extensions["ist_queue"] = JobQueue(
+        huey=huey,
+        deliver=huey.task(
+            retries=DELIVERY_RETRIES,
+            retry_delay=FIRST_RETRY_DELAY,
+            retry_backoff=RETRY_BACKOFF,
+            name="deliver",
+        )(deliver),
+        # Retried a little: a database that was away for a moment.
+        fan_out=huey.task(retries=3, retry_delay=60, name="fan_out")(fan_out),
+        announce_due=huey.periodic_task(crontab(minute="*"), name="announce_due")(announce_due),
+    )
+    # channel_types.send reaches the queue of the app it is called in.
+    plug_queue(lambda channel, delivery: queue().deliver(channel, delivery.key, delivery.payload))
+    app.cli.add_command(worker_command)
+
+
+def queue() -> JobQueue:
+    """The current app's queue."""
+    found: JobQueue = current_app.extensions["ist_queue"]
+    return found
+
+
+@contextmanager
+def _channel_context(app: Flask) -> Iterator[None]:
+    # Channels build absolute URLs (urls.absolute_url): a request on the
+    # site's public address gives url_for what it needs outside any request.
+    base = app.config.get("SITE_URL") or "http://localhost/"
+    with app.test_request_context("/", base_url=base):
+        yield
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "statement_id": event.statement_id,
+        "language": event.language,
+        "at": event.at.isoformat(),
+    }
+
+
+def event_from_json(stored: dict[str, Any]) -> Event:
+    return Event(
+        kind=stored["kind"],
+        statement_id=int(stored["statement_id"]),
+        language=str(stored["language"]),
+        at=datetime.fromisoformat(stored["at"]),
+    )
+
+
+def fan_out_later(events: Iterable[Event]) -> None:
+    """Queue each event for the channels (after the change is committed).
+
+    A queue that cannot be reached (Redis away) does not turn a committed
+    save into an error page: the event is logged as lost, and a publish is
+    un-claimed, so that the minute task announces it once the queue is back.
+    """
+    for event in events:
+        try:
+            queue().fan_out(event_json(event))
+        except Exception:  # whatever the storage raises (redis, sqlite3)
+            log.exception("the job queue did not take %s", event)
+            if event.kind == "publish":
+                announcements.forget(event)
+
+
+def fan_out_now(event: Event) -> None:
+    """Queue one delivery per recipient of every channel, as the channel
+    yields them: 10,000 subscribers are never one list in memory."""
+    for channel in channels.registered():
+        for delivery in channel.deliveries(event):
+            if not was_delivered(delivery.key):
+                queue().deliver(channel.name, delivery.key, delivery.payload)
+
+
+def key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def was_delivered(key: str) -> bool:
+    found = db.session.scalar(
+        select(DeliveredKey.digest).where(DeliveredKey.digest == key_digest(key))
+    )
+    return found is not None
+
+
+def deliver_now(channel_name: str, delivery: Delivery) -> None:
+    """Deliver once: skipped when the key was delivered before, dropped when
+    the recipient will never take it; any other error propagates, and huey
+    tries again later."""
+    channel = channels.channel_named(channel_name)
+    if channel is None:
+        log.warning("dropped %s: no channel %r is configured", delivery.key, channel_name)
+        return
+    if was_delivered(delivery.key):
+        return
+    # No transaction stays open while the recipient is slow.
+    db.session.rollback()
+    try:
+        channel.deliver(delivery)
+    except Undeliverable as refusal:
+        log.warning("dropped %s: %s", delivery.key, refusal)
+        return
+    record = {
+        "digest": key_digest(delivery.key),
+        "channel": channel_name,
+        "delivered_at": datetime.now(UTC),
+    }
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    # Two workers that delivered the same key at once both succeeded: one row.
+    db.session.execute(dialect.insert(DeliveredKey).values(record).on_conflict_do_nothing())
+    db.session.commit()
+
+
+def start_consumer(app: Flask, workers: int = 2) -> Consumer:
+    """Run the queue's consumer in threads of this process (wsgi.py), the
+    process keeping its own signal handling: waitress stops it as before."""
+    consumer = queue_of(app).huey.create_consumer(
+        workers=workers, worker_type="thread", shutdown_timeout=SHUTDOWN_SECONDS
+    )
+    kept = {
+        number: signal.getsignal(number)
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    }
+    consumer.start()
+    for number, handler in kept.items():
+        signal.signal(number, handler)
+    return consumer
+
+
+def queue_of(app: Flask) -> JobQueue:
+    found: JobQueue = app.extensions["ist_queue"]
+    return found
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="threads running tasks")
+def worker_command(workers: int) -> None:
+    """Run the job queue's consumer (deliveries, the minute task) until stopped."""
+    # Each task run, retry and drop, one line each: the worker's journal.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    consumer = queue().huey.create_consumer(workers=workers, worker_type="thread")
+    consumer.run()

@@ -1,0 +1,48 @@
+"""The tables of reach (migration 0014): which translations the world has been
+told about, and which deliveries have been made.
+
+Both are claims that several worker processes race for: a primary key decides
+who wins, so each translation is announced once and each delivery key is
+delivered once, whichever process gets there first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .models import Model, UTCDateTime
+
+# The length of a delivered key's SHA-256, in hex: keys of any length (a hub's
+# URL and a feed's) are kept as their digest.
+KEY_DIGEST_LENGTH = 64
+
+
+class Announcement(Model):
+    """A translation the channels were told is visible (publish, then any
+    updates). The row goes when the translation goes away (a delete event),
+    so that it is announced again if it comes back.
+
+    No foreign key: a deleted statement's rows are removed by the delete
+    event itself, and statement ids are never reused (migration 0007).
+    """
+
+    __tablename__ = "announcements"
+
+    statement_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # The last event announced: "publish" or "update".
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeliveredKey(Model):
+    """A Delivery.key delivered successfully: never delivered again."""
+
+    __tablename__ = "delivered_keys"
+
+    digest: Mapped[str] = mapped_column(String(KEY_DIGEST_LENGTH), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64))
+    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime())
