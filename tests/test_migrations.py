@@ -42,6 +42,9 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "images",
         "renditions",
         "statement_images",
+        "subscribers",
+        "subscriber_languages",
+        "subscriber_topics",
     }
 
 
