@@ -46,9 +46,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("subscriber_id", "language", name=op.f("pk_subscriber_languages")),
     )
-    op.create_index(
-        op.f("ix_subscriber_languages_language"), "subscriber_languages", ["language"]
-    )
+    op.create_index(op.f("ix_subscriber_languages_language"), "subscriber_languages", ["language"])
     op.create_table(
         "subscriber_topics",
         sa.Column("subscriber_id", sa.Integer(), nullable=False),
