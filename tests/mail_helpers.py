@@ -127,3 +127,20 @@ def link_in(received: Received, kind: str) -> str:
 
 def confirm(client: FlaskClient, path: str):  # type: ignore[no-untyped-def]
     return client.post(path, data={"csrf_token": csrf_token(client, path)})
+
+
+def subscribed(
+    app: Flask,
+    inbox: Inbox,
+    queued: list[tuple[str, Delivery]],
+    address: str,
+    languages: tuple[str, ...] = ("en",),
+    lang: str = "en",
+    **extra: Any,
+) -> None:
+    """``address`` subscribed and confirmed, as its owner would; the inbox emptied."""
+    client = app.test_client()
+    assert subscribe(client, address, languages, lang, **extra).status_code == 200
+    deliver_all(app, queued)
+    assert confirm(client, link_in(inbox.received[-1], "subscribe/confirm")).status_code == 200
+    inbox.received.clear()

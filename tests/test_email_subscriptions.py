@@ -3,38 +3,17 @@ throttling, CSRF and bad input, leaving with one click."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
-from mail_helpers import Inbox, confirm, deliver_all, link_in, mail_settings, smtp_server, subscribe
+from mail_helpers import Inbox, confirm, deliver_all, link_in, mail_settings, subscribe
 from pages import parse
 from sqlalchemy import select
 
-from ist_flask import channel_types
 from ist_flask.channel_types import Delivery
 from ist_flask.extensions import db
 from ist_flask.subscriber_models import Subscriber
-
-
-@pytest.fixture
-def inbox() -> Iterator[Inbox]:
-    with smtp_server() as running:
-        yield running
-
-
-@pytest.fixture
-def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Delivery]]:
-    """The job queue, as jobs.py would plug it in, keeping what it is given."""
-    kept: list[tuple[str, Delivery]] = []
-    monkeypatch.setattr(channel_types, "_sender", None)  # unplugged again after the test
-    channel_types.plug_queue(lambda channel, delivery: kept.append((channel, delivery)))
-    return kept
-
-
-@pytest.fixture
-def mail_app(configured_app: Callable[..., Flask], inbox: Inbox) -> Flask:
-    return configured_app(**mail_settings(inbox))
 
 
 def subscribers(app: Flask) -> list[Subscriber]:
