@@ -135,8 +135,15 @@ def _confirmation(settings: MailSettings, subscriber: Subscriber, payload: dict[
             gettext("Confirm your subscription"),
             "confirm",
             confirm_url=link,
-            max_age_days=max(1, current_app.config["SUBSCRIBE_LINK_MAX_AGE"] // 86400),
+            expires_on=date_words(_link_expiry(), language),
         )
+
+
+def _link_expiry() -> date:
+    """The day, in the site's time zone, a link made now stops working."""
+    seconds = int(current_app.config["SUBSCRIBE_LINK_MAX_AGE"])
+    moment = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])) + timedelta(seconds=seconds)
+    return moment.date()
 
 
 def _statement(settings: MailSettings, subscriber: Subscriber, payload: dict[str, Any]) -> Any:

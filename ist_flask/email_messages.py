@@ -59,7 +59,6 @@ def compose(
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=settings.sender_domain)
-    message["Content-Language"] = language
     # Mail nobody answers by hand: no out-of-office replies (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe is not None:
@@ -69,4 +68,6 @@ def compose(
     context = {**context, "unsubscribe_url": unsubscribe[0] if unsubscribe else None}
     message.set_content(render_template(f"email/{template}.txt", **context))
     message.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
+    # After the parts: set_content would take any Content-* header away.
+    message["Content-Language"] = language
     return message

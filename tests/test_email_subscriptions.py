@@ -4,6 +4,7 @@ throttling, CSRF and bad input, leaving with one click."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -11,8 +12,10 @@ from mail_helpers import Inbox, confirm, deliver_all, link_in, mail_settings, su
 from pages import parse
 from sqlalchemy import select
 
-from ist_flask.channel_types import Delivery
+from ist_flask.channel_types import Delivery, Undeliverable
+from ist_flask.email_channel import email_channel
 from ist_flask.extensions import db
+from ist_flask.i18n import date_words
 from ist_flask.subscriber_models import Subscriber
 
 
@@ -52,6 +55,13 @@ def test_subscribing_sends_one_confirmation_and_nothing_else_before_it_is_follow
 
     with mail_app.app_context():
         assert list(immediate_recipients(1, "fr")) == []
+        # Even a delivery queued for it by mistake is dropped, not sent.
+        stray = Delivery(
+            "k", {"kind": "statement", "subscriber": 1, "statement": 1, "language": "fr"}
+        )
+        with pytest.raises(Undeliverable):
+            email_channel.deliver(stray)
+    assert len(inbox.received) == 1
     path = link_in(inbox.received[0], "subscribe/confirm")
     # Opening the link (as a scanner would) confirms nothing; its button does.
     assert client.get(path).status_code == 200
@@ -61,6 +71,22 @@ def test_subscribing_sends_one_confirmation_and_nothing_else_before_it_is_follow
     assert subscriber.confirmed_at is not None
     with mail_app.app_context():
         assert sorted(db.session.merge(subscriber).language_codes) == ["en", "fr"]
+
+
+def test_the_confirmation_is_written_in_the_language_of_the_page(
+    mail_app: Flask, inbox: Inbox, queued: list[tuple[str, Delivery]]
+) -> None:
+    subscribe(mail_app.test_client(), "lecteur@example.org", languages=("en",), lang="fr")
+    deliver_all(mail_app, queued)
+    (received,) = inbox.received
+    expires = date_words(datetime.now(UTC).date() + timedelta(days=2), "fr")
+    assert '<html lang="fr" dir="ltr">' in received.part("html")
+    assert received.message["Content-Language"] == "fr"
+    for part in (received.part("plain"), received.part("html")):
+        assert expires in part
+        assert "/fr/subscribe/confirm/" in part
+    # A confirmation is no list mail: nothing to unsubscribe from yet.
+    assert received.message["List-Unsubscribe"] is None
 
 
 def test_an_address_gets_the_same_answer_whether_new_or_subscribed(
