@@ -14,11 +14,12 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from .accounts import normalise_email
@@ -114,17 +115,33 @@ def _stored(address: str, interface_language: str, choice: Choice) -> Subscriber
         _apply(subscriber, choice)
         db.session.add(subscriber)
     elif subscriber.confirmed_at is None:
-        # Not yet anyone's subscription: the latest request is what it asks.
+        # Not yet anyone's subscription: the latest request is what it asks,
+        # and its link is the one that counts for forget_unconfirmed.
         subscriber.language = interface_language
+        subscriber.created_at = datetime.now(UTC)
         _apply(subscriber, choice)
     db.session.flush()
     return subscriber
 
 
+def forget_unconfirmed() -> None:
+    """Delete the addresses whose confirmation link has expired unfollowed:
+    nobody asked for them to be kept."""
+    max_age = timedelta(seconds=int(current_app.config["SUBSCRIBE_LINK_MAX_AGE"]))
+    db.session.execute(
+        delete(Subscriber).where(
+            Subscriber.confirmed_at.is_(None),
+            Subscriber.created_at < datetime.now(UTC) - max_age,
+        )
+    )
+
+
 def request_subscription(address: str, interface_language: str, choice: Choice) -> Delivery:
     """Store ``address`` unconfirmed unless it is known, and give the one
-    confirmation to queue. The caller has throttled the request."""
+    confirmation to queue. The caller has throttled the request. Expired
+    unconfirmed addresses are forgotten on the way (one indexed delete)."""
     address = normalise_email(address)
+    forget_unconfirmed()
     try:
         subscriber = _stored(address, interface_language, choice)
         db.session.commit()

@@ -196,3 +196,15 @@ def expired_confirmation_token(app: Flask) -> str:
         app.config["SECRET_KEY"], salt="subscribe-confirm", signer=ThreeDaysAgo
     )
     return str(signer.dumps({"s": 1, "i": "en", "l": ["en"], "t": [], "f": "immediate"}))
+
+
+def test_an_address_never_confirmed_is_forgotten_once_its_link_expires(
+    mail_app: Flask, queued: list[tuple[str, Delivery]]
+) -> None:
+    subscribe(mail_app.test_client(), "forgotten@example.org")
+    with mail_app.app_context():
+        (subscriber,) = db.session.execute(select(Subscriber)).scalars()
+        subscriber.created_at = datetime.now(UTC) - timedelta(days=3)
+        db.session.commit()
+    subscribe(mail_app.test_client(), "someone-else@example.org")
+    assert [s.email for s in subscribers(mail_app)] == ["someone-else@example.org"]
