@@ -56,7 +56,8 @@ def compose(
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = to
-    message["Subject"] = subject
+    # A title may hold a line break (clean_text keeps them), which a header cannot.
+    message["Subject"] = " ".join(subject.split())
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=settings.sender_domain)
     # Mail nobody answers by hand: no out-of-office replies (RFC 3834).

@@ -155,9 +155,15 @@ class MailPace:
         self.prefix = prefix
         self.rate: RateLimitItem = parse(rate)
 
+    def room(self) -> int:
+        """Take one message's place: 0, or the seconds until there is room.
+
+        Raises StorageError when the counts cannot be reached."""
+        return first_full(self.window, self.prefix, [(self.rate, "mail-sent")])
+
     def wait_for_room(self) -> None:
         """Return once one more message may be sent, having taken its place."""
-        while wait := first_full(self.window, self.prefix, [(self.rate, "mail-sent")]):
+        while wait := self.room():
             # A worker has nothing better to do: the queue gives it the next
             # message only once this one is sent.
             time.sleep(min(wait, 60))

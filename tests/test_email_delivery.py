@@ -248,3 +248,25 @@ def test_dkim_signed_mail_verifies_against_the_published_key(
     forged = data.replace(b"To: reader@example.org", b"To: victim@example.net")
     assert forged != data
     assert not dkim.verify(forged, dnsfunc=dns)
+
+
+def test_the_worker_keeps_to_the_mail_rate(
+    configured_app: Callable[..., Flask], inbox: Inbox
+) -> None:
+    from ist_flask.throttle import mail_pace
+
+    app = configured_app(**mail_settings(inbox, MAIL_RATE="2 per hour"))
+    with app.app_context():
+        waits = [mail_pace().room() for _ in range(3)]
+    assert waits[:2] == [0, 0]
+    assert 0 < waits[2] <= 3600
+
+
+def test_a_title_with_a_line_break_makes_a_one_line_subject(
+    mail_app: Flask, inbox: Inbox, queued: Queue
+) -> None:
+    subscribed(mail_app, inbox, queued, "reader@example.org")
+    sid = publish(mail_app, "2026-11-27T10:00:00Z", {"en": "Two\nlines"})
+    published_event(mail_app, sid, "en", queued)
+    deliver_all(mail_app, queued)
+    assert inbox.received[0].message["Subject"] == "Two lines"
