@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,7 @@ from .i18n import as_utc, date_words
 from .mail import MailRefused, MailSettings
 from .models import Translation
 from .subscriber_models import Subscriber
-from .subscriptions import confirmation_language, unsubscribe_token
+from .subscriptions import LinkInvalid, confirmation_language, unsubscribe_token
 from .throttle import mail_pace
 from .urls import absolute
 
@@ -124,8 +125,14 @@ def _unsubscribe(subscriber: Subscriber, language: str) -> tuple[str, str]:
     return absolute(url_for("subscriptions.unsubscribe", lang=language, token=token)), token
 
 
-def _confirmation(settings: MailSettings, subscriber: Subscriber, payload: dict[str, Any]) -> Any:
-    language = confirmation_language(payload["token"])
+def _confirmation(
+    settings: MailSettings, subscriber: Subscriber, payload: dict[str, Any]
+) -> EmailMessage:
+    try:
+        language = confirmation_language(payload["token"])
+    except LinkInvalid as error:
+        # Expired while it waited in the queue: its owner must ask again.
+        raise Undeliverable("the confirmation link has expired") from error
     with in_language(language):
         link = absolute(url_for("subscriptions.confirm", lang=language, token=payload["token"]))
         return compose(
@@ -146,7 +153,9 @@ def _link_expiry() -> date:
     return moment.date()
 
 
-def _statement(settings: MailSettings, subscriber: Subscriber, payload: dict[str, Any]) -> Any:
+def _statement(
+    settings: MailSettings, subscriber: Subscriber, payload: dict[str, Any]
+) -> EmailMessage:
     language = payload["language"]
     translation = subscriber_queries.visible_translation(payload["statement"], language)
     if translation is None:
@@ -163,7 +172,9 @@ def _statement(settings: MailSettings, subscriber: Subscriber, payload: dict[str
         )
 
 
-def _digest(settings: MailSettings, subscriber: Subscriber, payload: dict[str, Any]) -> Any:
+def _digest(
+    settings: MailSettings, subscriber: Subscriber, payload: dict[str, Any]
+) -> EmailMessage:
     day = date.fromisoformat(payload["day"])
     start, end = _day_bounds(day)
     published = subscriber_queries.translations_between(start, end, subscriber.language_codes)

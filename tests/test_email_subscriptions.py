@@ -208,3 +208,16 @@ def test_an_address_never_confirmed_is_forgotten_once_its_link_expires(
         db.session.commit()
     subscribe(mail_app.test_client(), "someone-else@example.org")
     assert [s.email for s in subscribers(mail_app)] == ["someone-else@example.org"]
+
+
+def test_a_confirmation_that_expired_in_the_queue_is_dropped(
+    mail_app: Flask, inbox: Inbox, queued: list[tuple[str, Delivery]]
+) -> None:
+    subscribe(mail_app.test_client(), "slow@example.org")
+    with mail_app.app_context():
+        late = Delivery(
+            "k", {"kind": "confirm", "subscriber": 1, "token": expired_confirmation_token(mail_app)}
+        )
+        with pytest.raises(Undeliverable):
+            email_channel.deliver(late)
+    assert inbox.received == []
