@@ -179,6 +179,7 @@ def test_forged_and_expired_links_are_a_clear_4xx(
         expired = expired_confirmation_token(mail_app)
     answer = client.get(f"/en/subscribe/confirm/{expired}")
     assert answer.status_code == 410
+    assert "<h1>No longer valid</h1>" in answer.get_data(as_text=True)
     assert "This link has expired" in answer.get_data(as_text=True)
 
 
