@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     from .config import (
         bound_request_bodies,
         check_limits,
+        check_mail,
         database_timeouts,
         default_config,
         ensure_secret_key,
@@ -37,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
         app.config.from_mapping(test_config)
     ensure_secret_key(app.config, app.instance_path)
     check_limits(app.config)
+    check_mail(app.config)
     bound_request_bodies(app.config)
     secure_cookies_on_https(app.config)
     database_timeouts(app.config)
@@ -82,7 +84,16 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     channels.init_app(app)
     jobs.init_app(app)
 
-    from . import admin, discovery, feeds, group_feeds, group_pages, health, site  # noqa: F401  (routes join site's and feeds' blueprints)
+    from . import (  # noqa: F401  (routes join site's and feeds' blueprints)
+        admin,
+        discovery,
+        feeds,
+        group_feeds,
+        group_pages,
+        health,
+        site,
+        subscribe_pages,
+    )
     from .cache_front import CacheFront
 
     app.register_blueprint(site.bp)
@@ -91,6 +102,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(pictures.bp)
+    app.register_blueprint(subscribe_pages.bp)
     if app.config["PAGE_CACHE_BYTES"] > 0:
         # Kept pages are answered before Flask dispatches (cache_front.py).
         app.wsgi_app = CacheFront(app.wsgi_app, app)  # type: ignore[method-assign]

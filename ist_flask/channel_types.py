@@ -56,6 +56,14 @@ class Channel(Protocol):
         ...
 
 
+class PeriodicChannel(Channel, Protocol):
+    """A channel that also sends on a clock (email's daily digests): the
+    queue asks it every hour, and delivers each key once however often
+    it is yielded."""
+
+    def periodic(self, now: datetime) -> Iterator[Delivery]: ...
+
+
 Sender = Callable[[str, Delivery], None]
 _sender: Sender | None = None
 
@@ -64,6 +72,10 @@ def plug_queue(sender: Sender) -> None:
     """jobs.py gives the function that puts one delivery on the queue."""
     global _sender
     _sender = sender
+
+
+def plugged() -> bool:
+    return _sender is not None
 
 
 def send(channel: str, delivery: Delivery) -> None:

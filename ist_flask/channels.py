@@ -1,7 +1,8 @@
 """The channels of reach this site delivers through, built from its settings.
 
-Each is a channel_types.Channel. WebSub joins when IST_WEBSUB_HUBS names hubs;
-other channels (email, ActivityPub) and tests join with register().
+Each is a channel_types.Channel. WebSub joins when IST_WEBSUB_HUBS names hubs,
+email when an SMTP server and sender are set (IST_MAIL_SERVER, IST_MAIL_FROM);
+tests' own channels join with register().
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ def init_app(app: Flask) -> None:
         from .websub import WebSubChannel
 
         register(app, WebSubChannel(app.config["WEBSUB_HUBS"]))
+    from .mail import MailSettings
+
+    if MailSettings.from_config(app.config) is not None:
+        from .email_channel import email_channel
+
+        register(app, email_channel)
 
 
 def register(app: Flask, channel: Channel) -> None:

@@ -1,5 +1,6 @@
 """Maintainers' commands: `flask --app ist_flask statements import|export|outdated`
-(and, from group_cli.py, `organisations` and `topics`)."""
+(and, from group_cli.py, `organisations` and `topics`; from subscriber_cli.py,
+`subscribers`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from flask.cli import AppGroup
 from flask_babel import ngettext
 from sqlalchemy.exc import DBAPIError
 
-from . import editor_queries, group_cli, statement_import, store
+from . import editor_queries, group_cli, statement_import, store, subscriber_cli
 from .content import TextLimits
 from .extensions import db
 from .i18n import is_supported, supported_languages
@@ -145,3 +146,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(statements)
     app.cli.add_command(group_cli.organisations)
     app.cli.add_command(group_cli.topics)
+    app.cli.add_command(subscriber_cli.subscribers)

@@ -98,6 +98,35 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "QUEUE_CONSUMER": None,
         # WebSub hubs told of every changed feed: comma-separated URLs.
         "WEBSUB_HUBS": "",
+        # Email subscriptions (subscriptions.py, mail.py): off unless MAIL_SERVER
+        # and MAIL_FROM are set; then SITE_URL must be too, for the links.
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        # STARTTLS on MAIL_PORT, or TLS from the first byte (port 465): not both.
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        # The From header, such as "IST <news@example.org>".
+        "MAIL_FROM": None,
+        # How many messages the worker may send, in the `limits` notation; it
+        # waits for room past that (counted in RATELIMIT_STORAGE_URI).
+        "MAIL_RATE": "5 per second",
+        # Seconds an SMTP conversation may stall before the delivery is retried.
+        "MAIL_TIMEOUT": 30,
+        # An address that unsubscribes whoever writes to it, offered in the
+        # List-Unsubscribe header beside the link; none: the link only.
+        "MAIL_UNSUBSCRIBE_ADDRESS": None,
+        # DKIM signing, when all three are set.
+        "DKIM_SELECTOR": None,
+        "DKIM_DOMAIN": None,
+        "DKIM_PRIVATE_KEY_FILE": None,
+        # Seconds a confirmation link stays valid (two days).
+        "SUBSCRIBE_LINK_MAX_AGE": 2 * 24 * 3600,
+        # Subscription requests per address (each sends one confirmation) and
+        # per client address, so that the form cannot flood anyone's inbox.
+        "SUBSCRIBE_ADDRESS_LIMIT": "1 per 10 minutes",
+        "SUBSCRIBE_CLIENT_LIMIT": "10 per hour",
     }
 
 
@@ -140,6 +169,21 @@ def bound_request_bodies(config: dict[str, Any]) -> None:
         + FORM_FRAMING_BYTES
     )
     config["MAX_FORM_MEMORY_SIZE"] = limits.body * BYTES_PER_CHARACTER + FORM_FRAMING_BYTES
+
+
+def check_mail(config: dict[str, Any]) -> None:
+    """Refuse email settings that could only fail later, in the worker."""
+    if not (config.get("MAIL_SERVER") and config.get("MAIL_FROM")):
+        return
+    if not config.get("SITE_URL"):
+        raise ConfigurationError("IST_SITE_URL must be set for email: every message links to it")
+    if config.get("MAIL_USE_TLS") and config.get("MAIL_USE_SSL"):
+        raise ConfigurationError("set IST_MAIL_USE_TLS (STARTTLS) or IST_MAIL_USE_SSL, not both")
+    dkim = [config.get(name) for name in ("DKIM_SELECTOR", "DKIM_DOMAIN", "DKIM_PRIVATE_KEY_FILE")]
+    if any(dkim) and not all(dkim):
+        raise ConfigurationError(
+            "DKIM needs IST_DKIM_SELECTOR, IST_DKIM_DOMAIN and IST_DKIM_PRIVATE_KEY_FILE together"
+        )
 
 
 def database_timeouts(config: dict[str, Any]) -> None:

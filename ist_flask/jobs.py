@@ -5,7 +5,8 @@ Three tasks: ``fan_out`` turns an Event into one ``deliver`` per Delivery of
 every channel; ``deliver`` sends one, retried with a doubling delay (about
 three days in all) and recorded in delivered_keys, so that a key delivered
 once is never delivered again; ``announce_due`` runs every minute and
-announces the scheduled statements whose time has come.
+announces the scheduled statements whose time has come; ``channel_clocks``
+runs hourly and queues what channels send on a clock (email digests).
 
 Why huey: it is small, keeps its queue in SQLite or Redis, and has retries,
 delays and periodic tasks built in. Tasks run in a consumer: threads inside
@@ -34,7 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import announcements, channels
-from .channel_types import Delivery, Event, Undeliverable, plug_queue
+from .channel_types import Delivery, Event, Undeliverable, plug_queue, plugged
 from .config import ConfigurationError
 from .extensions import db
 from .reach_models import DeliveredKey
@@ -93,6 +94,7 @@ class JobQueue:
     deliver: TaskWrapper
     fan_out: TaskWrapper
     announce_due: TaskWrapper
+    channel_clocks: TaskWrapper
 
 
 def init_app(app: Flask) -> None:
@@ -111,6 +113,10 @@ def init_app(app: Flask) -> None:
         with app.app_context():
             fan_out_later(announcements.announce_due(datetime.now(UTC)))
 
+    def channel_clocks() -> None:
+        with _channel_context(app):
+            periodic_now(datetime.now(UTC))
+
     app.extensions["ist_queue"] = JobQueue(
         huey=huey,
         deliver=huey.task(
@@ -122,9 +128,17 @@ def init_app(app: Flask) -> None:
         # Retried a little: a database that was away for a moment.
         fan_out=huey.task(retries=3, retry_delay=60, name="fan_out")(fan_out),
         announce_due=huey.periodic_task(crontab(minute="*"), name="announce_due")(announce_due),
+        channel_clocks=huey.periodic_task(crontab(minute="5"), name="channel_clocks")(
+            channel_clocks
+        ),
     )
-    # channel_types.send reaches the queue of the app it is called in.
-    plug_queue(lambda channel, delivery: queue().deliver(channel, delivery.key, delivery.payload))
+    # channel_types.send reaches the queue of the app it is called in
+    # (current_app), so one plug serves every app of the process; a test
+    # that plugged a queue of its own keeps it.
+    if not plugged():
+        plug_queue(
+            lambda channel, delivery: queue().deliver(channel, delivery.key, delivery.payload)
+        )
     app.cli.add_command(worker_command)
 
 
@@ -181,9 +195,22 @@ def fan_out_now(event: Event) -> None:
     """Queue one delivery per recipient of every channel, as the channel
     yields them: 10,000 subscribers are never one list in memory."""
     for channel in channels.registered():
-        for delivery in channel.deliveries(event):
-            if not was_delivered(delivery.key):
-                queue().deliver(channel.name, delivery.key, delivery.payload)
+        _queue_each(channel.name, channel.deliveries(event))
+
+
+def periodic_now(now: datetime) -> None:
+    """Queue what the channels send on a clock (PeriodicChannel), hourly."""
+    for channel in channels.registered():
+        periodic = getattr(channel, "periodic", None)
+        if periodic is None:
+            continue
+        _queue_each(channel.name, periodic(now))
+
+
+def _queue_each(channel_name: str, deliveries: Iterable[Delivery]) -> None:
+    for delivery in deliveries:
+        if not was_delivered(delivery.key):
+            queue().deliver(channel_name, delivery.key, delivery.payload)
 
 
 def key_digest(key: str) -> str:

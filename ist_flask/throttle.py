@@ -1,4 +1,8 @@
-"""Sign-in throttling, with the `limits` library that Flask-Limiter is built on.
+"""Throttling, with the `limits` library that Flask-Limiter is built on: the
+one home for every limit the site counts (sign-in tries, subscription
+requests, the pace of outgoing mail), all in one storage.
+
+Sign-in throttling:
 
 Three moving windows, so that guessing is slow and nobody can lock a
 maintainer out from elsewhere:
@@ -32,7 +36,16 @@ from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-__all__ = ["LoginThrottle", "StorageError", "address_key", "login_throttle"]
+__all__ = [
+    "LoginThrottle",
+    "MailPace",
+    "StorageError",
+    "SubscribeThrottle",
+    "address_key",
+    "login_throttle",
+    "mail_pace",
+    "subscribe_throttle",
+]
 
 
 def address_key(address: str | None) -> str:
@@ -58,18 +71,33 @@ class Attempt:
     trusted_device: bool = False
 
 
+def moving_window(storage_uri: str) -> MovingWindowRateLimiter:
+    # Storage errors (Redis away) come as limits' StorageError.
+    return MovingWindowRateLimiter(storage_from_string(storage_uri, wrap_exceptions=True))
+
+
+def first_full(
+    window: MovingWindowRateLimiter, prefix: str, windows: list[tuple[RateLimitItem, str]]
+) -> int:
+    """Take a place in every window, in order: 0 when all had room, else the
+    seconds until the first full one has room again (the later ones are not
+    counted). Raises StorageError when the counts cannot be reached."""
+    for limit, key in windows:
+        if not window.hit(limit, prefix, key):
+            reset = window.get_window_stats(limit, prefix, key).reset_time
+            return max(1, math.ceil(reset - time.time()))
+    return 0
+
+
 class LoginThrottle:
     def __init__(
-        self, storage_uri: str, prefix: str, pair: str, address: str, account: str
+        self, window: MovingWindowRateLimiter, prefix: str, pair: str, address: str, account: str
     ) -> None:
         self.prefix = prefix
         self.pair: RateLimitItem = parse(pair)
         self.address: RateLimitItem = parse(address)
         self.account: RateLimitItem = parse(account)
-        # Storage errors (Redis away) come as limits' StorageError.
-        self.window = MovingWindowRateLimiter(
-            storage_from_string(storage_uri, wrap_exceptions=True)
-        )
+        self.window = window
 
     def _windows(self, attempt: Attempt) -> list[tuple[RateLimitItem, str]]:
         windows = [
@@ -86,11 +114,7 @@ class LoginThrottle:
 
         Raises StorageError when the counts cannot be reached.
         """
-        for limit, key in self._windows(attempt):
-            if not self.window.hit(limit, self.prefix, key):
-                reset = self.window.get_window_stats(limit, self.prefix, key).reset_time
-                return max(1, math.ceil(reset - time.time()))
-        return 0
+        return first_full(self.window, self.prefix, self._windows(attempt))
 
     def forgive(self, attempt: Attempt) -> None:
         """After a successful sign-in: the account's failures from this address are forgotten."""
@@ -98,15 +122,79 @@ class LoginThrottle:
         self.window.clear(limit, self.prefix, key)
 
 
+class SubscribeThrottle:
+    """Subscription requests: per client address (SUBSCRIBE_CLIENT_LIMIT), so
+    one client cannot try address after address, and per subscribed address
+    (SUBSCRIBE_ADDRESS_LIMIT), so that nobody's inbox gets more than one
+    confirmation a window, however many clients ask."""
+
+    def __init__(
+        self, window: MovingWindowRateLimiter, prefix: str, client: str, address: str
+    ) -> None:
+        self.window = window
+        self.prefix = prefix
+        self.client: RateLimitItem = parse(client)
+        self.address: RateLimitItem = parse(address)
+
+    def reserve(self, client: str, address_digest: str) -> int:
+        """0 when this request may go on, else the seconds to wait. The address
+        is counted by a keyed digest (subscriptions.address_digest): the
+        counts' storage never holds an address."""
+        windows = [
+            (self.client, f"subscribe-client:{client}"),
+            (self.address, f"subscribe-address:{address_digest}"),
+        ]
+        return first_full(self.window, self.prefix, windows)
+
+
+class MailPace:
+    """At most MAIL_RATE messages leave, across every worker sharing the storage."""
+
+    def __init__(self, window: MovingWindowRateLimiter, prefix: str, rate: str) -> None:
+        self.window = window
+        self.prefix = prefix
+        self.rate: RateLimitItem = parse(rate)
+
+    def room(self) -> int:
+        """Take one message's place: 0, or the seconds until there is room.
+
+        Raises StorageError when the counts cannot be reached."""
+        return first_full(self.window, self.prefix, [(self.rate, "mail-sent")])
+
+    def wait_for_room(self) -> None:
+        """Return once one more message may be sent, having taken its place."""
+        while wait := self.room():
+            # A worker has nothing better to do: the queue gives it the next
+            # message only once this one is sent.
+            time.sleep(min(wait, 60))
+
+
 def login_throttle() -> LoginThrottle:
     return cast(LoginThrottle, current_app.extensions["ist_login_throttle"])
 
 
+def subscribe_throttle() -> SubscribeThrottle:
+    return cast(SubscribeThrottle, current_app.extensions["ist_subscribe_throttle"])
+
+
+def mail_pace() -> MailPace:
+    return cast(MailPace, current_app.extensions["ist_mail_pace"])
+
+
 def init_app(app: Flask) -> None:
+    window = moving_window(app.config["RATELIMIT_STORAGE_URI"])
+    prefix = app.config["RATELIMIT_KEY_PREFIX"]
     app.extensions["ist_login_throttle"] = LoginThrottle(
-        app.config["RATELIMIT_STORAGE_URI"],
-        app.config["RATELIMIT_KEY_PREFIX"],
+        window,
+        prefix,
         pair=app.config["LOGIN_FAILURE_LIMIT"],
         address=app.config["LOGIN_ADDRESS_LIMIT"],
         account=app.config["LOGIN_ACCOUNT_LIMIT"],
     )
+    app.extensions["ist_subscribe_throttle"] = SubscribeThrottle(
+        window,
+        prefix,
+        client=app.config["SUBSCRIBE_CLIENT_LIMIT"],
+        address=app.config["SUBSCRIBE_ADDRESS_LIMIT"],
+    )
+    app.extensions["ist_mail_pace"] = MailPace(window, prefix, app.config["MAIL_RATE"])

@@ -20,12 +20,14 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
+from mail_helpers import Inbox, mail_settings, smtp_server
 from playwright.sync_api import Browser, sync_playwright
 from quality_tools import CHROMIUM, CHROMIUM_FLAGS, require
 from servers import running_site
 from sqlalchemy import text
 
-from ist_flask import create_app, store
+from ist_flask import channel_types, create_app, store
+from ist_flask.channel_types import Delivery
 from ist_flask.extensions import db
 from ist_flask.i18n import DEFAULT_LANGUAGES
 
@@ -188,3 +190,23 @@ def editor(app: Flask) -> FlaskClient:
     client = app.test_client()
     assert sign_in(client).status_code == 302
     return client
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    with smtp_server() as running:
+        yield running
+
+
+@pytest.fixture
+def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Delivery]]:
+    """The job queue, as jobs.py would plug it in, keeping what it is given."""
+    kept: list[tuple[str, Delivery]] = []
+    monkeypatch.setattr(channel_types, "_sender", None)  # unplugged again after the test
+    channel_types.plug_queue(lambda channel, delivery: kept.append((channel, delivery)))
+    return kept
+
+
+@pytest.fixture
+def mail_app(configured_app: Callable[..., Flask], inbox: Inbox) -> Flask:
+    return configured_app(**mail_settings(inbox))

@@ -15,6 +15,8 @@ command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v newsboat >/dev/null 2>&1 || missing+=(newsboat)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# openssl makes the DKIM test's key.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq

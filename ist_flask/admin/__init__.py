@@ -31,4 +31,4 @@ def never_cache(response: Response) -> Response:
     return response
 
 
-from . import auth, groups, statements  # noqa: E402, F401  (routes register on bp)
+from . import auth, groups, statements, subscribers  # noqa: E402, F401  (routes register on bp)
