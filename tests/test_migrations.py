@@ -42,6 +42,11 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "images",
         "renditions",
         "statement_images",
+        "actor_keys",
+        "remote_actors",
+        "followers",
+        "pending_activities",
+        "sent_articles",
     }
 
 
