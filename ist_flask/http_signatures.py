@@ -197,7 +197,9 @@ def signed_headers(
         names += ("digest",)
     key = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
-    signed = key.sign(signing_string(method, target, headers, names), padding.PKCS1v15(), hashes.SHA256())
+    signed = key.sign(
+        signing_string(method, target, headers, names), padding.PKCS1v15(), hashes.SHA256()
+    )
     headers["signature"] = (
         f'keyId="{key_id}",algorithm="rsa-sha256",headers="{" ".join(names)}",'
         f'signature="{base64.b64encode(signed).decode("ascii")}"'

@@ -301,5 +301,4 @@ class SiteState(Model):
 
 
 # The groups' models refer to Statement: they are mapped once it is.
-from . import group_models  # noqa: E402, F401
-from . import fediverse_models  # noqa: E402, F401
+from . import fediverse_models, group_models  # noqa: E402, F401
