@@ -123,7 +123,7 @@ def test_bovine_refuses_what_the_site_did_not_sign(
     from ist_flask.fediverse_http import post_activity
     from ist_flask.http_signatures import new_key_pair
 
-    site, base, _queued = served
+    _site, base, _queued = served
     other_private, _public = new_key_pair()
     with running_bovine_peer() as bovine:
         post_activity(
