@@ -139,7 +139,11 @@ class ActivityPubChannel:
 
     def _fetch_sender(self, wanted_key: str, actor: str) -> RemoteActor:
         """Fetch the key ``wanted_key`` and its owner, who must be ``actor``;
-        keep them (the next activity signed with it is checked at once)."""
+        keep them (the next activity signed with it is checked at once).
+        A key fetched moments ago is not fetched again (RemoteActor.is_fresh)."""
+        kept = db.session.get(RemoteActor, wanted_key)
+        if kept is not None and kept.actor_id == actor and kept.is_fresh(datetime.now(UTC)):
+            return kept
         own = actor_key(ALL_LANGUAGES)
 
         def fetch(url: str) -> Any:
@@ -159,7 +163,7 @@ class ActivityPubChannel:
         shared = endpoints.get("sharedInbox") if isinstance(endpoints, dict) else None
         if not follows.is_url(inbox) or not isinstance(key.get("publicKeyPem"), str):
             raise Refused("the actor has no inbox or no key")
-        sender = db.session.get(RemoteActor, wanted_key) or RemoteActor(key_id=wanted_key)
+        sender = kept or RemoteActor(key_id=wanted_key)
         sender.actor_id = actor
         sender.public_pem = str(key["publicKeyPem"])
         sender.inbox = str(inbox)

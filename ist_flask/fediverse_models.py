@@ -8,7 +8,7 @@ other servers, so none of these raises the content version.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -19,6 +19,11 @@ from .models import Model, UTCDateTime
 URL_MAX_LENGTH = 2048
 # The name of an actor of this site: a language code or the all-languages one.
 ACTOR_NAME_MAX_LENGTH = 16
+# How long a fetched key is trusted as the sender's only one. Keys do change:
+# past this, a signature the kept key does not verify has the worker fetch
+# it again; within it, the worker does not, so a forger makes the site ask
+# another server at most once per key per this time.
+KEY_FRESH_FOR = timedelta(minutes=10)
 
 
 class ActorKey(Model):
@@ -48,6 +53,9 @@ class RemoteActor(Model):
     inbox: Mapped[str] = mapped_column(String(URL_MAX_LENGTH))
     shared_inbox: Mapped[str | None] = mapped_column(String(URL_MAX_LENGTH))
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def is_fresh(self, now: datetime) -> bool:
+        return now - self.fetched_at < KEY_FRESH_FOR
 
 
 class Follower(Model):

@@ -33,9 +33,11 @@ from .http_signatures import (
     parse_signature,
     verify,
 )
+from .security import SMALL_BODY_BYTES
 
-# The largest activity taken: Mastodon's own limit is 1 MB; a Follow is ~300 bytes.
-INBOX_MAX_BYTES = 256 * 1024
+# The largest activity taken: any anonymous request's (security.py). A Follow
+# or an Undo is well under 1 KB; the Creates a server may send are ignored.
+INBOX_MAX_BYTES = SMALL_BODY_BYTES
 # Activities waiting for their sender's key at most; past it, 503 until the
 # worker has caught up: what anonymous senders can make the site keep.
 MAX_PENDING = 1000
@@ -51,8 +53,9 @@ def inbox(name: str | None) -> Response | tuple[Response, int]:
         abort(404)
     body = _bounded_body()
     try:
-        activity = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+        activity = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: a few hundred thousand nested brackets.
         return _refused("the body is not JSON", 400)
     if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         return _refused("the body is not an activity", 400)
@@ -75,6 +78,9 @@ def inbox(name: str | None) -> Response | tuple[Response, int]:
     try:
         verify(signature, "POST", target, headers, sender.public_pem)
     except SignatureError as error:
+        if not sender.is_fresh(datetime.now(UTC)):
+            # The sender may have a new key: the worker fetches it again.
+            return _keep_for_the_worker(name, signature.key_id, target, headers, body)
         return _refused(str(error), 401)
     if sender.actor_id != activity["actor"]:
         return _refused("the key is not the actor's", 401)

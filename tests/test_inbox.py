@@ -358,3 +358,35 @@ def test_an_inbox_gone_for_good_loses_its_followers_and_a_failing_one_is_retried
     with pytest.raises(Undeliverable):
         deliver(fediverse, create)
     assert followers(fediverse) == []
+
+
+def test_a_new_key_is_fetched_again_once_the_kept_one_is_old(
+    fediverse: Flask, server: FlaskClient, peer: Peer, queued: list[Delivery]
+) -> None:
+    from ist_flask.fediverse_models import RemoteActor
+
+    follow = follow_through_the_worker(fediverse, server, peer, queued)
+    queued.clear()
+    peer.private_pem, peer.public_pem = new_key_pair()  # the peer changes its key
+    # Kept moments ago: a signature it does not verify is refused outright.
+    assert signed_post(server, peer, "/ap/inbox", peer.undo(follow)) == 401
+    with fediverse.app_context():
+        kept = db.session.get(RemoteActor, peer.key_id)
+        assert kept is not None
+        kept.fetched_at = datetime.now(UTC) - timedelta(hours=1)
+        db.session.commit()
+    assert signed_post(server, peer, "/ap/inbox", peer.undo(follow)) == 202
+    assert followers(fediverse) != []
+    deliver(fediverse, queued.pop())
+    assert followers(fediverse) == []
+    assert peer.fetched == ["/users/alice", "/users/alice"]
+
+
+def test_deeply_nested_json_is_a_bad_request(server: FlaskClient, peer: Peer) -> None:
+    body = b"[" * 30_000 + b"]" * 30_000
+    assert (
+        post_bytes(
+            server, "/ap/inbox", body, peer.signed("http://localhost/ap/inbox", body)
+        ).status_code
+        == 400
+    )
