@@ -87,12 +87,14 @@ def actor_document(name: str) -> dict[str, Any]:
         if name == ALL_LANGUAGES:
             title = organisation
             summary = gettext(
-                "Statements of the %(organisation)s, in every language.", organisation=organisation
+                "Statements of the %(organisation)s, in every language.",
+                organisation=organisation,
             )
         else:
+            # The language named on its own: no grammatical case to agree with.
             title = f"{organisation} ({language_name(name)})"
             summary = gettext(
-                "Statements of the %(organisation)s in %(language)s.",
+                "Statements of the %(organisation)s. Language: %(language)s.",
                 organisation=organisation,
                 language=language_name(name),
             )
