@@ -52,6 +52,8 @@ class ActivityPubChannel:
     name = "activitypub"
 
     def deliveries(self, event: Event) -> Iterator[Delivery]:
+        if not current_app.config["ACTIVITYPUB"]:
+            return  # off: nobody can have followed
         with _site_context():
             yield from self._deliveries(event)
 

@@ -390,3 +390,22 @@ def test_deeply_nested_json_is_a_bad_request(server: FlaskClient, peer: Peer) ->
         ).status_code
         == 400
     )
+
+
+def test_with_activitypub_off_an_event_means_no_delivery(app: Flask) -> None:
+    from ist_flask.actors import actor_key
+
+    statement_id, _slug = first_statement(app)
+    with app.app_context():
+        actor_key("fr")
+        db.session.add(
+            Follower(
+                actor_name="fr",
+                actor_id="https://elsewhere.example/users/a",
+                inbox="https://elsewhere.example/inbox",
+                followed_at=datetime.now(UTC),
+            )
+        )
+        db.session.commit()
+        event = Event("publish", statement_id, "fr", datetime.now(UTC))
+        assert list(ActivityPubChannel().deliveries(event)) == []
