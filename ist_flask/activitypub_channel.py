@@ -49,7 +49,7 @@ def _short(text: str) -> str:
 
 
 class ActivityPubChannel:
-    name = "activitypub"
+    name = follows.CHANNEL
 
     def deliveries(self, event: Event) -> Iterator[Delivery]:
         if not current_app.config["ACTIVITYPUB"]:
@@ -72,19 +72,27 @@ class ActivityPubChannel:
         translation = fediverse_queries.visible_translation(event.statement_id, language)
         if translation is None:
             return  # not visible (any more): its own event will say what became of it
-        self._remember(
-            translation.statement_id, language, statement_url(language, translation.slug)
-        )
-        if event.kind == "publish":
+        current = statement_url(language, translation.slug)
+        told = self._remember(translation.statement_id, language, current)
+        stamp = event.at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        moved = event.kind == "update" and told is not None and told != current
+        if moved:
+            # A new slug is a new address, so a new id: servers cannot update
+            # an id in place, so the old article goes and the new one comes.
+            gone = delete(str(told), language)
+            yield from self._to(f"{base}:{stamp}:moved", language, [language, ALL_LANGUAGES], gone)
+            base = f"{base}:{stamp}"
+        if event.kind == "publish" or moved:
             yield from self._to(base, language, [language], create(translation))
             yield from self._to(base, ALL_LANGUAGES, [ALL_LANGUAGES], announce(translation))
         else:
-            stamp = event.at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             activity = update(translation, stamp)
             yield from self._to(f"{base}:{stamp}", language, [language, ALL_LANGUAGES], activity)
 
-    def _remember(self, statement_id: int, language: str, object_id: str) -> None:
+    def _remember(self, statement_id: int, language: str, object_id: str) -> str | None:
+        """Keep ``object_id`` as the id the article was given; the one kept before."""
         sent = fediverse_queries.sent_article(statement_id, language)
+        told = None if sent is None else sent.object_id
         if sent is None:
             db.session.add(
                 SentArticle(statement_id=statement_id, language=language, object_id=object_id)
@@ -92,6 +100,7 @@ class ActivityPubChannel:
         else:
             sent.object_id = object_id
         db.session.commit()
+        return told
 
     def _to(
         self, base: str, sender: str, audience: list[str], activity: dict[str, Any]

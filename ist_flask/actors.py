@@ -145,7 +145,3 @@ def webfinger(name: str) -> dict[str, Any]:
 def language_of_actor(name: str) -> str | None:
     """The language an actor speaks; None for the all-languages one."""
     return None if name == ALL_LANGUAGES else name
-
-
-def handles() -> list[str]:
-    return [f"@{name}@{host()}" for name in actor_names()]

@@ -14,6 +14,7 @@ from .channel_types import Delivery
 from .extensions import db
 from .fediverse_models import URL_MAX_LENGTH, Follower, RemoteActor
 
+# The channel's name (channel_types.py): on the queue and in delivery keys.
 CHANNEL = "activitypub"
 
 

@@ -69,8 +69,8 @@ def inbox(name: str | None) -> Response | tuple[Response, int]:
         return _refused(str(error), 401)
     if not follows.is_follow_or_undo(activity):
         return _accepted()
-    if not follows.is_url(activity.get("actor")) or len(signature.key_id) > 2048:
-        return _refused("the activity's actor is not a URL", 400)
+    if not follows.is_url(activity.get("actor")) or not follows.is_url(signature.key_id):
+        return _refused("the activity's actor or the keyId is not a URL", 400)
     target = _request_target()
     sender = fediverse_queries.remote_actor(signature.key_id)
     if sender is None:

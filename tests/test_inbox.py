@@ -409,3 +409,31 @@ def test_with_activitypub_off_an_event_means_no_delivery(app: Flask) -> None:
         db.session.commit()
         event = Event("publish", statement_id, "fr", datetime.now(UTC))
         assert list(ActivityPubChannel().deliveries(event)) == []
+
+
+def test_a_new_slug_deletes_the_old_article_and_creates_the_new(
+    fediverse: Flask, server: FlaskClient, peer: Peer, queued: list[Delivery]
+) -> None:
+    from ist_flask.models import Translation
+
+    follow_through_the_worker(fediverse, server, peer, queued)
+    statement_id, slug = first_statement(fediverse)
+    channel = ActivityPubChannel()
+    with fediverse.app_context():
+        list(channel.deliveries(Event("publish", statement_id, "fr", datetime.now(UTC))))
+        translation = db.session.execute(
+            select(Translation).where(
+                Translation.statement_id == statement_id, Translation.language == "fr"
+            )
+        ).scalar_one()
+        translation.slug = slug + "-nouveau"
+        db.session.commit()
+        moved = list(channel.deliveries(Event("update", statement_id, "fr", datetime.now(UTC))))
+        edited = list(channel.deliveries(Event("update", statement_id, "fr", datetime.now(UTC))))
+    activities = [d.payload["activity"] for d in moved]
+    # (no follower of @ist here, so no Announce)
+    assert [a["type"] for a in activities] == ["Delete", "Create"]
+    assert activities[0]["object"]["id"] == f"{SITE}/fr/statements/{slug}"
+    assert activities[1]["object"]["id"] == f"{SITE}/fr/statements/{slug}-nouveau"
+    assert len({d.key for d in moved}) == 2
+    assert [d.payload["activity"]["type"] for d in edited] == ["Update"]
