@@ -25,7 +25,6 @@ from .urls import absolute_url
 # The actor that speaks every language: it announces each one's articles.
 ALL_LANGUAGES = "ist"
 ACTIVITY_JSON = "application/activity+json"
-LD_JSON = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 CONTEXT: list[Any] = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"]
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
