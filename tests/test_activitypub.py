@@ -175,7 +175,13 @@ def test_the_followers_collection_counts_but_never_lists(server: FlaskClient) ->
     assert "items" not in followers
 
 
-@pytest.mark.parametrize("accept", [ACTIVITY, LD, "application/activity+json, application/ld+json"])
+# What Mastodon sends when it fetches an object (app/lib/request.rb's fetch).
+MASTODON_ACCEPT = f"{ACTIVITY}, {LD}, text/html;q=0.1"
+
+
+@pytest.mark.parametrize(
+    "accept", [ACTIVITY, LD, f"{ACTIVITY}, application/ld+json", MASTODON_ACCEPT]
+)
 def test_a_statement_answers_a_server_with_its_article(server: FlaskClient, accept: str) -> None:
     path = first_article_path(server)
     answer = server.get(path, headers={"Accept": accept})
