@@ -168,7 +168,7 @@ def page_key(asked: Request, query: str, language: str) -> Key:
         asked.path,
         query,
         language,
-        representation(asked.accept_mimetypes),
+        representation(asked.headers.get("Accept")),
     )
 
 

@@ -158,7 +158,7 @@ def statement(lang: str, slug: str) -> str | Response | tuple[str, int]:
         return redirect(statement_path(lang, renamed.slug), 301)
     if current_app.config["ACTIVITYPUB"]:
         # The same address answers servers of the fediverse (negotiation.py).
-        if representation(request.accept_mimetypes) == ACTIVITY:
+        if representation(request.headers.get("Accept")) == ACTIVITY:
             response = activity_json(with_context(article(translation)))
         else:
             response = make_response(_statement_page(lang, translation))
