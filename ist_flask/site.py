@@ -8,16 +8,7 @@ from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import ColumnElement
 from werkzeug.wrappers import Response
 
@@ -161,7 +152,7 @@ def statement(lang: str, slug: str) -> str | Response | tuple[str, int]:
         if representation(request.headers.get("Accept")) == ACTIVITY:
             response = activity_json(with_context(article(translation)))
         else:
-            response = make_response(_statement_page(lang, translation))
+            response = current_app.response_class(_statement_page(lang, translation))
         response.vary.add("Accept")
         return response
     return _statement_page(lang, translation)
