@@ -55,7 +55,7 @@ def inbox(name: str | None) -> Response | tuple[Response, int]:
     try:
         activity = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        # RecursionError: a few hundred thousand nested brackets.
+        # RecursionError: brackets nested tens of thousands deep.
         return _refused("the body is not JSON", 400)
     if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         return _refused("the body is not an activity", 400)
