@@ -22,6 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
 
     from .config import (
         bound_request_bodies,
+        check_activitypub,
         check_limits,
         check_mail,
         database_timeouts,
@@ -39,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     ensure_secret_key(app.config, app.instance_path)
     check_limits(app.config)
     check_mail(app.config)
+    check_activitypub(app.config)
     bound_request_bodies(app.config)
     secure_cookies_on_https(app.config)
     database_timeouts(app.config)
@@ -103,6 +105,10 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     app.register_blueprint(health.bp)
     app.register_blueprint(pictures.bp)
     app.register_blueprint(subscribe_pages.bp)
+    if app.config["ACTIVITYPUB"]:
+        from . import activitypub, inbox  # noqa: F401  (the inboxes join activitypub's blueprint)
+
+        app.register_blueprint(activitypub.bp)
     if app.config["PAGE_CACHE_BYTES"] > 0:
         # Kept pages are answered before Flask dispatches (cache_front.py).
         app.wsgi_app = CacheFront(app.wsgi_app, app)  # type: ignore[method-assign]

@@ -19,7 +19,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.wrappers import Request
 
-from .caching import Caches, query_key
+from .caching import Caches, page_key, query_key
 from .i18n import negotiated_language
 from .outage import Outage
 from .page_cache import MAX_KEY_LENGTH, key_size
@@ -60,7 +60,7 @@ class CacheFront:
             return None  # Flask reads the version from the database
         _kept, query = query_key(request.args, route.query_parameters)
         language = route.language or negotiated_language(request.accept_languages, self.languages)
-        key = (request.scheme, request.host, request.path, query, language)
+        key = page_key(request, query, language)
         if key_size(key) > MAX_KEY_LENGTH:
             return None
         stored = self.caches.pages.answer(key, version, environ)

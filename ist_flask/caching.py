@@ -24,14 +24,16 @@ from flask import Response as FlaskResponse
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from sqlalchemy import func, select
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from .content import PUBLISHED
 from .extensions import db
 from .i18n import select_locale
 from .models import SiteState, Statement
+from .negotiation import representation
 from .page_cache import (
     MAX_KEY_LENGTH,
+    Key,
     PageCache,
     StoredResponse,
     VersionKey,
@@ -163,6 +165,21 @@ def query_key(
     return kept, urlencode(kept)
 
 
+def page_key(asked: Request, query: str, language: str) -> Key:
+    """A kept page's key: the one rule for Flask's path here and
+    cache_front.py's. The host is in it because without IST_SITE_URL absolute
+    URLs follow it; the representation because a statement's address also
+    answers ActivityPub JSON (negotiation.py)."""
+    return (
+        asked.scheme,
+        asked.host,
+        asked.path,
+        query,
+        language,
+        representation(asked.headers.get("Accept")),
+    )
+
+
 def _read_query() -> str:
     """Keep only the query parameters the page declared (reads_query), and
     give them back as the query part of its cache key."""
@@ -180,8 +197,7 @@ def _serve_from_cache() -> Response | None:
     caches = _caches()
     query = _read_query()
     version = caches.version.current()
-    # The host is part of the key: without IST_SITE_URL, absolute URLs follow it.
-    key = (request.scheme, request.host, request.path, query, select_locale())
+    key = page_key(request, query, select_locale())
     if caches.pages.max_bytes <= 0 or key_size(key) > MAX_KEY_LENGTH:
         return None
     g.page_cache_entry = (key, version)
@@ -214,7 +230,7 @@ def _validate_and_store(response: Response) -> Response:
         if stored.wants_gzip(request.environ):
             stored = stored.with_gzip()
         caches.pages.put(key, version, stored)
-        language = None if g.get("language_negotiated") else key[-1]
+        language = None if g.get("language_negotiated") else key[4]
         caches.learn_route(request.path, Route(g.page_query_parameters, language))
     # Conditional answers are made as answers from the cache are: the same bytes.
     return stored.response(request.environ)

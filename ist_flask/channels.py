@@ -1,7 +1,8 @@
 """The channels of reach this site delivers through, built from its settings.
 
 Each is a channel_types.Channel. WebSub joins when IST_WEBSUB_HUBS names hubs,
-email when an SMTP server and sender are set (IST_MAIL_SERVER, IST_MAIL_FROM);
+email when an SMTP server and sender are set (IST_MAIL_SERVER, IST_MAIL_FROM),
+ActivityPub when IST_ACTIVITYPUB is on;
 tests' own channels join with register().
 """
 
@@ -24,6 +25,10 @@ def init_app(app: Flask) -> None:
         from .email_channel import email_channel
 
         register(app, email_channel)
+    if app.config["ACTIVITYPUB"]:
+        from .activitypub_channel import ActivityPubChannel
+
+        register(app, ActivityPubChannel())
 
 
 def register(app: Flask, channel: Channel) -> None:

@@ -127,6 +127,14 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         # per client address, so that the form cannot flood anyone's inbox.
         "SUBSCRIBE_ADDRESS_LIMIT": "1 per 10 minutes",
         "SUBSCRIBE_CLIENT_LIMIT": "10 per hour",
+        # The fediverse: an actor per language and one for all (@fr@host,
+        # @ist@host) that servers such as Mastodon can follow. Off by default:
+        # it needs IST_SITE_URL (the ids) and the job queue (deliveries).
+        "ACTIVITYPUB": False,
+        # Let the worker fetch keys from and deliver to http:// and private,
+        # loopback or link-local addresses: for tests and local development
+        # only, never where strangers can name an address.
+        "ACTIVITYPUB_PRIVATE_NETWORKS": False,
     }
 
 
@@ -137,6 +145,13 @@ class ConfigurationError(RuntimeError):
 # Keys that appear in examples and tutorials are not secrets.
 _PLACEHOLDER_KEYS = {"dev", "secret", "change-me", "changeme", "secret-key", "your-secret-key"}
 MIN_SECRET_KEY_LENGTH = 32
+
+
+def check_activitypub(config: dict[str, Any]) -> None:
+    """ActivityPub ids must not follow the request's host: they are kept for
+    ever by other servers, and the worker that signs deliveries has no request."""
+    if config.get("ACTIVITYPUB") and not config.get("SITE_URL"):
+        raise ConfigurationError("IST_ACTIVITYPUB needs IST_SITE_URL (https://example.org)")
 
 
 def check_limits(config: dict[str, Any]) -> None:

@@ -300,5 +300,5 @@ class SiteState(Model):
     content_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
-# The groups' and subscribers' models refer to Statement: they are mapped once it is.
-from . import group_models, subscriber_models  # noqa: E402, F401
+# The groups', subscribers' and fediverse models refer to Statement: they are mapped once it is.
+from . import fediverse_models, group_models, subscriber_models  # noqa: E402, F401

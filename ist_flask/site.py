@@ -13,10 +13,12 @@ from sqlalchemy import ColumnElement
 from werkzeug.wrappers import Response
 
 from . import group_queries, groups, listings, queries, search
+from .articles import activity_json, article, with_context
 from .caching import reads_query
 from .content import clean_text, is_valid_slug
 from .i18n import DEFAULT_LANGUAGE, as_utc, in_zone, supported_languages
 from .models import Translation
+from .negotiation import ACTIVITY, representation
 from .social import statement_card
 from .urls import LISTING_PLACES, cursor_value, listing_cursor, page_number, statement_path
 
@@ -145,6 +147,18 @@ def statement(lang: str, slug: str) -> str | Response | tuple[str, int]:
             return _not_translated(lang, slug)
         # An edited slug leaves the old address working for links already out there.
         return redirect(statement_path(lang, renamed.slug), 301)
+    if current_app.config["ACTIVITYPUB"]:
+        # The same address answers servers of the fediverse (negotiation.py).
+        if representation(request.headers.get("Accept")) == ACTIVITY:
+            response = activity_json(with_context(article(translation)))
+        else:
+            response = current_app.response_class(_statement_page(lang, translation))
+        response.vary.add("Accept")
+        return response
+    return _statement_page(lang, translation)
+
+
+def _statement_page(lang: str, translation: Translation) -> str:
     statement = translation.statement
     translations = statement.translations_in(supported_languages())
     original = statement.original_translation

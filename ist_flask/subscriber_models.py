@@ -9,13 +9,18 @@ deletes the row (data minimisation): no list of former subscribers is kept.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .group_models import Topic
 from .models import Model, UTCDateTime
+
+if TYPE_CHECKING:
+    # By name at run time: models.py maps this module while group_models may
+    # still be half imported (wsgi.py reaches models through it).
+    from .group_models import Topic
 
 IMMEDIATE = "immediate"
 DAILY = "daily"
@@ -55,7 +60,7 @@ class Subscriber(Model):
     languages: Mapped[list[SubscriberLanguage]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="SubscriberLanguage.language"
     )
-    topics: Mapped[list[Topic]] = relationship(secondary=subscriber_topics, order_by=Topic.id)
+    topics: Mapped[list[Topic]] = relationship(secondary=subscriber_topics, order_by="Topic.id")
 
     @property
     def language_codes(self) -> list[str]:

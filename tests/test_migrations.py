@@ -47,6 +47,11 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "subscribers",
         "subscriber_languages",
         "subscriber_topics",
+        "actor_keys",
+        "remote_actors",
+        "followers",
+        "pending_activities",
+        "sent_articles",
     }
 
 
