@@ -22,6 +22,7 @@ import pytest
 
 # bench/nginx.py (conftest puts bench/ on the path): the one adaptation of the file.
 from nginx import NGINX, available, main_file, site_file
+from pages import STATEMENT
 from servers import flask_command, free_port, running_site
 from test_outage import SERVER
 
@@ -38,7 +39,13 @@ def behind_nginx(tmp_path: Path) -> Iterator[tuple[str, str]]:
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     database = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    environment = {"IST_PAGE_MAX_AGE": str(MAX_AGE), "IST_FEED_MAX_AGE": str(MAX_AGE)}
+    environment = {
+        "IST_PAGE_MAX_AGE": str(MAX_AGE),
+        "IST_FEED_MAX_AGE": str(MAX_AGE),
+        # Statement pages then negotiate HTML or ActivityPub JSON (Vary: Accept).
+        "IST_ACTIVITYPUB": "1",
+        "IST_SITE_URL": "http://ist.example.org",
+    }
     try:
         with (
             running_site(tmp_path, database, "--trusted-proxy", "127.0.0.1", log_name="one.log",
@@ -104,6 +111,20 @@ def test_nginx_caches_revalidates_and_never_keeps_the_editor(
     assert gzip.decompress(zipped[1][2]).decode() == first[2]
     plain = get(base + "/fr/")
     assert plain[1]["X-Cache"] == "HIT" and "Content-Encoding" not in plain[1]
+
+    # A statement's address: one entry for every browser's Accept, another
+    # for the fediverse's JSON; neither pushes the other out.
+    chrome = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+    firefox = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    mastodon = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams", text/html;q=0.1'
+    page = [get(base + STATEMENT, {"Accept": accept}) for accept in (chrome, firefox)]
+    assert page[0][1]["X-Cache"] == "MISS" and page[1][1]["X-Cache"] == "HIT"
+    assert page[1][1]["Content-Type"].startswith("text/html")
+    article = [get(base + STATEMENT, {"Accept": mastodon}) for _ in range(2)]
+    assert article[0][1]["X-Cache"] == "MISS" and article[1][1]["X-Cache"] == "HIT"
+    assert json.loads(article[1][2])["type"] == "Article"
+    again = get(base + STATEMENT, {"Accept": chrome})
+    assert again[1]["X-Cache"] == "HIT" and again[2] == page[0][2]
 
     # Past max-age nginx answers from its copy at once and revalidates it in
     # the background (proxy_cache_use_stale updating), with the ETag: the
