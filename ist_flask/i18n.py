@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from babel import Locale, negotiate_locale
 from babel.dates import format_date
 from flask import Flask, Response, current_app, g, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
+from jinja2.ext import _make_new_gettext, _make_new_ngettext
 from jinja2.runtime import Context
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.routing import BaseConverter
@@ -160,7 +161,14 @@ def _iso_date_filter(context: Context, moment: datetime) -> str:
 
 def _template_globals() -> dict[str, object]:
     language = page_language()
+    # The page's catalog, looked up once: Flask-Babel's own template gettext
+    # finds it again through the request for each of a page's few dozen
+    # words. Jinja's newstyle wrappers, as Flask-Babel installs them.
+    translations = get_translations()
     return {
+        "_": _make_new_gettext(translations.ugettext),
+        "gettext": _make_new_gettext(translations.ugettext),
+        "ngettext": _make_new_ngettext(translations.ungettext),
         "page_language": language,
         "time_zone": current_app.config["TIMEZONE"],
         "page_direction": text_direction(language),
