@@ -16,6 +16,7 @@ from . import group_queries, groups, listings, queries, search
 from .articles import activity_json, article, with_context
 from .caching import reads_query
 from .content import clean_text, is_valid_slug
+from .fragments import kept_entry
 from .i18n import DEFAULT_LANGUAGE, as_utc, in_zone, supported_languages
 from .models import Translation
 from .negotiation import ACTIVITY, representation
@@ -23,6 +24,7 @@ from .social import statement_card
 from .urls import LISTING_PLACES, cursor_value, listing_cursor, page_number, statement_path
 
 bp = Blueprint("site", __name__)
+bp.add_app_template_global(kept_entry)
 
 
 @bp.app_context_processor
