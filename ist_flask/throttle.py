@@ -146,6 +146,12 @@ class SubscribeThrottle:
         ]
         return first_full(self.window, self.prefix, windows)
 
+    def release(self, address_digest: str) -> None:
+        """Give the address its place back when no confirmation could be
+        queued (the queue away), so that asking again once it is back is
+        not refused as too many. The client's count stays."""
+        self.window.clear(self.address, self.prefix, f"subscribe-address:{address_digest}")
+
 
 class MailPace:
     """At most MAIL_RATE messages leave, across every worker sharing the storage."""
