@@ -31,6 +31,7 @@ from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 from huey.consumer import Consumer
+from redis import ConnectionPool
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -52,6 +53,10 @@ DELIVERY_RETRIES = 12
 FIRST_RETRY_DELAY = 60
 RETRY_BACKOFF = 2
 CONSUMER_MODES = ("embedded", "none")
+# Seconds Redis may take to connect or answer: past it, queueing raises
+# (a request answers 503) instead of hanging the request for ever. Above
+# huey's blocking read of 1 s, which the consumer waits on for the next task.
+REDIS_TIMEOUT = 5
 # Seconds a stopping server waits for deliveries under way (a WebSub ping
 # times out in 10).
 SHUTDOWN_SECONDS = 15
@@ -65,7 +70,10 @@ def make_huey(url: str) -> Huey:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(QUEUE_NAME, filename=path)
     if scheme in ("redis", "rediss", "unix"):
-        return RedisHuey(QUEUE_NAME, url=url)
+        pool = ConnectionPool.from_url(
+            url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+        )
+        return RedisHuey(QUEUE_NAME, connection_pool=pool)
     if scheme == "memory":
         return MemoryHuey(QUEUE_NAME)
     raise ConfigurationError(

@@ -5,8 +5,10 @@ half-done: never a traceback, never a row that no job will ever take."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 
+import pytest
 from fediverse_peer import Peer, running_peer
 from flask import Flask
 from mail_helpers import Inbox, mail_settings, subscribe
@@ -92,3 +94,37 @@ def test_a_follow_from_a_known_key_answers_503_and_follows_nothing(
     assert answer.status_code == 503
     assert answer.headers["Retry-After"]
     assert count(away, Follower) == 1, "followed without an Accept"
+
+
+@pytest.mark.slow
+def test_a_queue_that_never_answers_gives_503_not_a_hung_request(
+    configured_app: Callable[..., Flask],
+) -> None:
+    """Redis accepts the connection and says nothing: the inbox's request
+    ends with a 503 once the queue's timeout has passed (the thread's join is
+    a bound for a hung request, not a measure)."""
+    redis = TcpProxy(6379)
+    redis.start()
+    app = configured_app(
+        ACTIVITYPUB=True,
+        SITE_URL=SITE,
+        ACTIVITYPUB_PRIVATE_NETWORKS=True,
+        QUEUE_URL=f"redis://127.0.0.1:{redis.port}/5",
+    )
+    answers: list[int] = []
+    try:
+        redis.hang()
+        with running_peer() as peer:
+            follow = peer.follow(f"{SITE}/ap/actors/fr")
+            request = threading.Thread(
+                target=lambda: answers.append(
+                    signed_post(app, peer, "/ap/actors/fr/inbox", follow).status_code
+                ),
+                daemon=True,
+            )
+            request.start()
+            request.join(timeout=60)
+    finally:
+        redis.stop()
+    assert answers == [503], "the request hung"
+    assert count(app, PendingActivity) == 0
