@@ -37,7 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from . import announcements, channels
 from .channel_types import Delivery, Event, Undeliverable, plug_queue, plugged
-from .config import ConfigurationError
+from .config import REDIS_TIMEOUT, ConfigurationError
 from .extensions import db
 from .reach_models import DeliveredKey
 
@@ -53,10 +53,6 @@ DELIVERY_RETRIES = 12
 FIRST_RETRY_DELAY = 60
 RETRY_BACKOFF = 2
 CONSUMER_MODES = ("embedded", "none")
-# Seconds Redis may take to connect or answer: past it, queueing raises
-# (a request answers 503) instead of hanging the request for ever. Above
-# huey's blocking read of 1 s, which the consumer waits on for the next task.
-REDIS_TIMEOUT = 5
 # Seconds a stopping server waits for deliveries under way (a WebSub ping
 # times out in 10).
 SHUTDOWN_SECONDS = 15

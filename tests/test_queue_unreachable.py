@@ -128,3 +128,32 @@ def test_a_queue_that_never_answers_gives_503_not_a_hung_request(
         redis.stop()
     assert answers == [503], "the request hung"
     assert count(app, PendingActivity) == 0
+
+
+@pytest.mark.slow
+def test_a_silent_redis_counting_subscriptions_gives_503_not_a_hung_request(
+    configured_app: Callable[..., Flask], inbox: Inbox
+) -> None:
+    """The throttle's counts in a Redis that says nothing: the subscribe
+    form answers 503 once the timeout has passed."""
+    redis = TcpProxy(6379)
+    redis.start()
+    app = configured_app(
+        **mail_settings(inbox), RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{redis.port}/6"
+    )
+    client = app.test_client()
+    answers: list[int] = []
+    try:
+        form = client.get("/en/subscribe")
+        assert form.status_code == 200
+        redis.hang()
+        request = threading.Thread(
+            target=lambda: answers.append(subscribe(client, "reader@example.org").status_code),
+            daemon=True,
+        )
+        request.start()
+        request.join(timeout=60)
+    finally:
+        redis.stop()
+    assert answers == [503], "the request hung"
+    assert inbox.received == []
