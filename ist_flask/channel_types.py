@@ -78,9 +78,19 @@ def plugged() -> bool:
     return _sender is not None
 
 
+class QueueUnavailable(RuntimeError):
+    """The job queue's storage did not take a delivery (Redis away): the
+    request that wanted it answers 503 rather than a traceback."""
+
+
 def send(channel: str, delivery: Delivery) -> None:
     """Queue one delivery of ``channel`` outside any event (an ActivityPub
-    Accept, a confirmation email): never sent from the request itself."""
+    Accept, a confirmation email): never sent from the request itself.
+
+    Raises QueueUnavailable when the queue cannot be reached."""
     if _sender is None:
-        raise RuntimeError("no job queue is plugged in (jobs.init_app)")
-    _sender(channel, delivery)
+        raise QueueUnavailable("no job queue is plugged in (jobs.init_app)")
+    try:
+        _sender(channel, delivery)
+    except Exception as error:  # whatever the storage raises (redis, sqlite3)
+        raise QueueUnavailable(f"the job queue did not take {delivery.key}: {error}") from error

@@ -138,6 +138,13 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
     }
 
 
+# Seconds Redis (the job queue, the throttle's counts) may take to connect or
+# to answer: past it the request answers 503 rather than hang for ever on a
+# Redis that accepts connections and says nothing. Above huey's blocking
+# read of 1 s, which a consumer waits on for its next task.
+REDIS_TIMEOUT = 5
+
+
 class ConfigurationError(RuntimeError):
     """A setting that keeps the site from starting safely."""
 

@@ -41,6 +41,8 @@ INBOX_MAX_BYTES = SMALL_BODY_BYTES
 # Activities waiting for their sender's key at most; past it, 503 until the
 # worker has caught up: what anonymous senders can make the site keep.
 MAX_PENDING = 1000
+# Seconds a sender is asked to wait when the job queue cannot be reached.
+QUEUE_RETRY_AFTER = 60
 
 # Servers sign what they POST here; the blueprint has no form to protect.
 csrf.exempt(bp)
@@ -84,7 +86,12 @@ def inbox(name: str | None) -> Response | tuple[Response, int]:
         return _refused(str(error), 401)
     if sender.actor_id != activity["actor"]:
         return _refused("the key is not the actor's", 401)
-    follows.apply(activity, sender)
+    try:
+        follows.apply(activity, sender)
+    except channel_types.QueueUnavailable:
+        # Not followed without its Accept: the sender tries again later.
+        db.session.rollback()
+        return _queue_away()
     return _accepted()
 
 
@@ -126,11 +133,18 @@ def _keep_for_the_worker(
     )
     try:
         channel_types.send(follows.CHANNEL, delivery)
-    except RuntimeError:
+    except channel_types.QueueUnavailable:
+        # No job would ever take the row: the sender tries again later.
         db.session.delete(pending)
         db.session.commit()
-        return _refused("no job queue to verify the signature", 503)
+        return _queue_away()
     return _accepted()
+
+
+def _queue_away() -> tuple[Response, int]:
+    response, status = _refused("the job queue is unavailable", 503)
+    response.headers["Retry-After"] = str(QUEUE_RETRY_AFTER)
+    return response, status
 
 
 def _accepted() -> Response | tuple[Response, int]:

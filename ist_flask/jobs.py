@@ -31,12 +31,13 @@ from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 from huey.consumer import Consumer
+from redis import ConnectionPool
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import announcements, channels
 from .channel_types import Delivery, Event, Undeliverable, plug_queue, plugged
-from .config import ConfigurationError
+from .config import REDIS_TIMEOUT, ConfigurationError
 from .extensions import db
 from .reach_models import DeliveredKey
 
@@ -65,7 +66,10 @@ def make_huey(url: str) -> Huey:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(QUEUE_NAME, filename=path)
     if scheme in ("redis", "rediss", "unix"):
-        return RedisHuey(QUEUE_NAME, url=url)
+        pool = ConnectionPool.from_url(
+            url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+        )
+        return RedisHuey(QUEUE_NAME, connection_pool=pool)
     if scheme == "memory":
         return MemoryHuey(QUEUE_NAME)
     raise ConfigurationError(

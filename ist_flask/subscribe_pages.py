@@ -42,6 +42,13 @@ class SubscribingUnavailable(ServiceUnavailable):
     )
 
 
+class ConfirmationUnavailable(ServiceUnavailable):
+    explanation = _l(
+        "Subscribing is unavailable for a moment: the confirmation email cannot be "
+        "queued. Please try again shortly."
+    )
+
+
 class LinkNotValid(HTTPException):
     code = 404
     explanation = _l("This link is not valid. Please check that it was copied whole.")
@@ -106,7 +113,14 @@ def subscribe(lang: str) -> str | tuple[str, int]:
     address = form.email.data or ""
     _reserve(address)
     confirmation = subscriptions.request_subscription(address, lang, form.choice())
-    channel_types.send("email", confirmation)
+    try:
+        channel_types.send("email", confirmation)
+    except channel_types.QueueUnavailable as error:
+        # The address stays unconfirmed, as after a confirmation never opened:
+        # asking again queues a new one.
+        current_app.logger.warning("confirmation not queued: %s", error)
+        subscribe_throttle().release(subscriptions.address_digest(address))
+        raise ConfirmationUnavailable(retry_after=RETRY_AFTER) from None
     # The same answer whether the address was new, waiting or subscribed.
     return render_template(
         "subscribe_done.html",

@@ -36,6 +36,8 @@ from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from .config import REDIS_TIMEOUT
+
 __all__ = [
     "LoginThrottle",
     "MailPace",
@@ -72,8 +74,14 @@ class Attempt:
 
 
 def moving_window(storage_uri: str) -> MovingWindowRateLimiter:
-    # Storage errors (Redis away) come as limits' StorageError.
-    return MovingWindowRateLimiter(storage_from_string(storage_uri, wrap_exceptions=True))
+    # Storage errors (Redis away, or silent past REDIS_TIMEOUT) come as
+    # limits' StorageError.
+    options: dict[str, float] = {}
+    if storage_uri.startswith(("redis", "rediss", "unix")):
+        options = {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT}
+    return MovingWindowRateLimiter(
+        storage_from_string(storage_uri, wrap_exceptions=True, **options)
+    )
 
 
 def first_full(
@@ -145,6 +153,12 @@ class SubscribeThrottle:
             (self.address, f"subscribe-address:{address_digest}"),
         ]
         return first_full(self.window, self.prefix, windows)
+
+    def release(self, address_digest: str) -> None:
+        """Give the address its place back when no confirmation could be
+        queued (the queue away), so that asking again once it is back is
+        not refused as too many. The client's count stays."""
+        self.window.clear(self.address, self.prefix, f"subscribe-address:{address_digest}")
 
 
 class MailPace:

@@ -26,7 +26,7 @@ from quality_tools import CHROMIUM, CHROMIUM_FLAGS, require
 from servers import running_site
 from sqlalchemy import text
 
-from ist_flask import channel_types, create_app, store
+from ist_flask import channel_types, create_app, jobs, store
 from ist_flask.channel_types import Delivery
 from ist_flask.extensions import db
 from ist_flask.i18n import DEFAULT_LANGUAGES
@@ -205,6 +205,22 @@ def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Delivery]]:
     monkeypatch.setattr(channel_types, "_sender", None)  # unplugged again after the test
     channel_types.plug_queue(lambda channel, delivery: kept.append((channel, delivery)))
     return kept
+
+
+# The job queue's two storages (issue 17): huey's SQLite file, embedded in
+# the server, and Redis, when several processes serve the site (db 5: these tests' own).
+QUEUE_STORAGES = {"embedded": "sqlite", "redis": "redis://127.0.0.1:6379/5"}
+
+
+@pytest.fixture(params=sorted(QUEUE_STORAGES))
+def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each storage in turn, empty before and after the test."""
+    url = QUEUE_STORAGES[request.param]
+    if url == "sqlite":
+        url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+    jobs.make_huey(url).flush()
+    yield url
+    jobs.make_huey(url).flush()
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ like any other; the hub is a real HTTP server the site pings over TCP.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -74,6 +76,27 @@ def run_queued(app: Flask, timestamp: datetime | None = None) -> int:
         huey.execute(task, timestamp)
         count += 1
     return count
+
+
+def wait_until(condition: Callable[[], object], seconds: float = 90) -> None:
+    """Poll until ``condition`` holds; a bound, not a measure: the test fails
+    only when it never happens."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "it did not happen"
+        time.sleep(0.1)
+
+
+@contextmanager
+def consuming(app: Flask) -> Iterator[None]:
+    """The queue's real consumer (huey's threads, as wsgi.py starts them)
+    running ``app``'s tasks while the block runs; stopped gracefully after,
+    its workers having finished what they had begun."""
+    consumer = jobs.start_consumer(app)
+    try:
+        yield
+    finally:
+        consumer.stop(graceful=True)
 
 
 class Hub:
