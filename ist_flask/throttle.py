@@ -161,6 +161,10 @@ class SubscribeThrottle:
         self.window.clear(self.address, self.prefix, f"subscribe-address:{address_digest}")
 
 
+# The shortest wait for room in the mail rate: a poll, not a busy loop.
+MIN_MAIL_WAIT = 0.005
+
+
 class MailPace:
     """At most MAIL_RATE messages leave, across every worker sharing the storage."""
 
@@ -169,11 +173,18 @@ class MailPace:
         self.prefix = prefix
         self.rate: RateLimitItem = parse(rate)
 
-    def room(self) -> int:
+    def room(self) -> float:
         """Take one message's place: 0, or the seconds until there is room.
 
         Raises StorageError when the counts cannot be reached."""
-        return first_full(self.window, self.prefix, [(self.rate, "mail-sent")])
+        if self.window.hit(self.rate, self.prefix, "mail-sent"):
+            return 0
+        reset = self.window.get_window_stats(self.rate, self.prefix, "mail-sent").reset_time
+        # The fraction of a second it really is, not first_full's whole
+        # seconds (made for Retry-After): waiting a whole second each time a
+        # one-second window fills held "25 per second" to about 18 in the
+        # reach benchmark. Never 0, which would mean the place was taken.
+        return max(MIN_MAIL_WAIT, reset - time.time())
 
     def wait_for_room(self) -> None:
         """Return once one more message may be sent, having taken its place."""

@@ -262,6 +262,19 @@ def test_the_worker_keeps_to_the_mail_rate(
     assert 0 < waits[2] <= 3600
 
 
+def test_a_full_window_of_a_second_waits_a_fraction_of_it(
+    configured_app: Callable[..., Flask], inbox: Inbox
+) -> None:
+    """Waiting whole seconds would hold "25 per second" well below 25."""
+    from ist_flask.throttle import mail_pace
+
+    app = configured_app(**mail_settings(inbox, MAIL_RATE="3 per second"))
+    with app.app_context():
+        waits = [mail_pace().room() for _ in range(4)]
+    assert waits[:3] == [0, 0, 0]
+    assert 0 < waits[3] < 1
+
+
 def test_a_title_with_a_line_break_makes_a_one_line_subject(
     mail_app: Flask, inbox: Inbox, queued: Queue
 ) -> None:
