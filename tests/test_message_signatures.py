@@ -118,6 +118,14 @@ def test_a_created_time_more_than_five_minutes_off_is_refused(minutes: int) -> N
         check(ACCEPTED, now=NOW + timedelta(minutes=minutes))
 
 
+def test_an_expired_signature_is_refused() -> None:
+    expiring = SIGNATURE_INPUT + ";expires=1703066460"  # a minute after created
+    signature = parse_message_signature({**ACCEPTED["headers"], "signature-input": expiring})
+    check_created(signature, NOW)
+    with pytest.raises(SignatureError, match="expired"):
+        check_created(signature, NOW + timedelta(minutes=2))
+
+
 @pytest.mark.parametrize("minutes", [-4, 0, 4])
 def test_a_created_time_within_five_minutes_is_accepted(minutes: int) -> None:
     check(ACCEPTED, now=NOW + timedelta(minutes=minutes))
