@@ -151,8 +151,8 @@ def test_a_forgery_under_an_unknown_key_is_dropped_by_the_worker(
     ("change", "reason"),
     [
         ({"signed_body": b'{"type": "Like"}'}, "Content-Digest does not match"),
-        ({"created": datetime.now(UTC) - timedelta(minutes=10)}, "too far"),
-        ({"created": datetime.now(UTC) + timedelta(minutes=10)}, "too far"),
+        ({"created": timedelta(minutes=-10)}, "too far"),
+        ({"created": timedelta(minutes=10)}, "too far"),
         ({"covered": ("@method", "@target-uri")}, "does not cover content-digest"),
         ({"covered": ("@target-uri", "content-digest")}, "does not cover @method"),
         ({"covered": ("@method", "content-digest")}, "does not cover @target-uri"),
@@ -166,6 +166,8 @@ def test_a_bad_digest_a_stale_signature_or_a_missing_component_is_unauthorised(
     change: dict[str, Any],
     reason: str,
 ) -> None:
+    if "created" in change:  # an offset from now, now being when the test runs
+        change = {"created": datetime.now(UTC) + change["created"]}
     answer = rfc9421_post(server, peer, "/ap/actors/fr/inbox", peer.follow(FR), **change)
     assert answer.status_code == 401
     assert reason in answer.json["error"]
