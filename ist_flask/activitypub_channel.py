@@ -23,14 +23,14 @@ from typing import Any
 
 from flask import current_app
 
-from . import fediverse_queries, follows
+from . import fediverse_queries, follows, signed_posts
 from .actors import ALL_LANGUAGES, actor_key, key_id
 from .articles import announce, create, delete, update
 from .channel_types import Delivery, Event, Undeliverable
 from .extensions import db
 from .fediverse_http import Refused, Unavailable, fetch_json, post_activity
 from .fediverse_models import PendingActivity, RemoteActor, SentArticle
-from .http_signatures import SignatureError, parse_signature, verify
+from .http_signatures import SignatureError
 from .urls import statement_url
 
 
@@ -138,8 +138,13 @@ class ActivityPubChannel:
         activity = json.loads(pending.body)
         try:
             sender = self._fetch_sender(pending.key_id, str(activity.get("actor")))
-            signature = parse_signature(headers.get("signature", ""))
-            verify(signature, "POST", pending.target, headers, sender.public_pem)
+            signed_posts.verify(
+                current_app.config["SITE_URL"],
+                pending.target,
+                headers,
+                pending.body.encode("utf-8"),
+                sender.public_pem,
+            )
         except (Refused, SignatureError) as error:
             db.session.delete(pending)
             db.session.commit()

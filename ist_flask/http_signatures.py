@@ -2,11 +2,12 @@
 rsa-sha256), and the Digest header they cover.
 
 Mastodon, Pleroma, Misskey and GoToSocial sign every inbox POST this way;
-RFC 9421 (HTTP Message Signatures) is accepted by Mastodon only since 4.5 and
-sent by almost nobody yet. No Flask here: the inbox hands in the request's
-parts, the worker its own outgoing ones, and tests Mastodon's captured ones.
+RFC 9421 (HTTP Message Signatures), accepted by Mastodon only since 4.5 and
+sent by almost nobody yet, is message_signatures.py's. No Flask here: the
+inbox hands in the request's parts, the worker its own outgoing ones, and
+tests Mastodon's captured ones.
 
-Why not a library (README, "Following on the fediverse"):
+Why not a library for this draft (README, "Following on the fediverse"):
 `http-message-signatures` and `requests-http-signature` 2.x do RFC 9421 only;
 `httpsig` (draft-cavage) has had no release since 2018; bovine and apkit
 carry it inside whole frameworks (aiohttp, pydantic, a JSON-LD processor).
