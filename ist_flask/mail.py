@@ -17,8 +17,6 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
-import dkim
-
 # The headers a DKIM signature covers: what a forger would want to change.
 SIGNED_HEADERS = (
     b"from", b"to", b"subject", b"date", b"message-id", b"mime-version", b"content-type",
@@ -77,6 +75,10 @@ def dkim_signed(message: bytes, settings: MailSettings) -> bytes:
     """``message`` with a DKIM-Signature header first, when DKIM is configured."""
     if not (settings.dkim_selector and settings.dkim_domain and settings.dkim_private_key_file):
         return message
+    # Imported here: dkimpy brings dnspython (about 4 MB) into every
+    # serving process, which only a worker that signs needs.
+    import dkim
+
     key = Path(settings.dkim_private_key_file).read_bytes()
     signature = dkim.sign(
         message,

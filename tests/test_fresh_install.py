@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,22 @@ def readme_commands() -> list[str]:
             if COMMAND.match(command) and not any(c in command for c in CHANGING_THE_CHECKOUT):
                 commands.append(command)
     return commands
+
+
+def confirmed_subscriber(database_uri: str, address: str) -> None:
+    from ist_flask import create_app
+    from ist_flask.extensions import db
+    from ist_flask.subscriber_models import Subscriber, SubscriberLanguage
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "x" * 32})
+    now = datetime.now(UTC)
+    with app.app_context():
+        subscriber = Subscriber(
+            email=address, language="en", frequency="immediate", created_at=now, confirmed_at=now
+        )
+        subscriber.languages.append(SubscriberLanguage(language="en"))
+        db.session.add(subscriber)
+        db.session.commit()
 
 
 def clean_shell_environment(database_uri: str, home: Path) -> dict[str, str]:
@@ -77,6 +94,9 @@ def test_the_readmes_maintainer_commands_run_as_written_in_a_clean_shell(
     )
     environment = clean_shell_environment(database_uri, tmp_path)
     for command in commands:
+        if "subscribers export" in command:
+            # The README's example address, as a reader would have subscribed it.
+            confirmed_subscriber(database_uri, "reader@example.org")
         answers = next((a for key, a in ANSWERS.items() if key in command), "")
         result = subprocess.run(
             ["bash", "--noprofile", "--norc", "-c", command],
