@@ -55,6 +55,10 @@ def confirmed_subscriber(database_uri: str, address: str) -> None:
         subscriber.languages.append(SubscriberLanguage(language="en"))
         db.session.add(subscriber)
         db.session.commit()
+        db.session.remove()
+        # Its connections closed now, not left to the garbage collector
+        # (psycopg warns then, in whichever test is running).
+        db.engine.dispose()
 
 
 def clean_shell_environment(database_uri: str, home: Path) -> dict[str, str]:
