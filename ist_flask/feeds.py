@@ -11,6 +11,7 @@ import html
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urlsplit
 
@@ -214,6 +215,7 @@ def _add_entry(
     entry.content(clean(translation.body), type="html")
 
 
+@cache  # reading it parses the package's metadata file: once a process, not per feed
 def _version() -> str:
     try:
         return version("ist_flask")
