@@ -37,6 +37,16 @@ class BovinePeer:
     def actor_id(self) -> str:
         return f"{self.base}/actor"
 
+    def undo(self, follow: dict[str, Any]) -> dict[str, Any]:
+        """The Undo of ``follow``, as this peer sends it (fediverse_peer does the same)."""
+        return {
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": follow["id"] + "/undo",
+            "type": "Undo",
+            "actor": self.actor_id,
+            "object": follow,
+        }
+
     def actor(self) -> dict[str, Any]:
         return {
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],

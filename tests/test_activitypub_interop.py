@@ -109,13 +109,7 @@ def test_bovine_follows_receives_a_verified_create_and_unfollows(
         assert create["object"]["id"] == f"{base}/fr/statements/{translation.slug}"
         assert signer == f"{base}/ap/actors/fr"
 
-        undo = {
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": f"{bovine.actor_id}/follow/1/undo",
-            "type": "Undo",
-            "actor": bovine.actor_id,
-            "object": follow,
-        }
+        undo = bovine.undo(follow)
         # The key is known now: checked in the request, nothing queued.
         assert bovine.call(bovine.post(f"{base}/ap/inbox", undo)) == 202
         assert queued == []

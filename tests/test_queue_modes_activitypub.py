@@ -94,13 +94,7 @@ def test_bovine_follows_receives_a_verified_create_and_unfollows_through_the_con
         assert create["object"]["type"] == "Article"
         assert create["object"]["id"] == f"{base}/fr/statements/{slug}"
 
-        undo = {
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": f"{bovine.actor_id}/follow/1/undo",
-            "type": "Undo",
-            "actor": bovine.actor_id,
-            "object": follow,
-        }
+        undo = bovine.undo(follow)
         # The key is known now: checked in the request, nothing queued.
         assert bovine.call(bovine.post(f"{base}/ap/inbox", undo)) == 202
         assert followers_of(site, "fr") == []
