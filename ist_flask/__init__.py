@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     websub_hubs(app.config)
 
     from . import (
+        account_cli,
         accounts,
         caching,
         channels,
@@ -77,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     csrf.init_app(app)
     throttle.init_app(app)
     accounts.init_app(app)
+    account_cli.init_app(app)
     i18n.init_app(app)
     urls.init_app(app)
     pictures.init_app(app)

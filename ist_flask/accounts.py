@@ -1,22 +1,21 @@
 """Maintainers' accounts: stored as scrypt hashes, signed in with Flask-Login,
-managed with `flask users create|list|set-password|sign-out-everywhere|delete`."""
+each with a role (roles.py); the commands are in account_cli.py."""
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
 
-import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .account_models import User, UserLanguage
 from .extensions import db, login_manager
-from .models import User
-from .schema import needs_current_schema
+from .i18n import is_supported
+from .roles import Role
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -54,8 +53,15 @@ def _hash(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def create_user(email: str, password: str) -> User:
-    """A new maintainer; the password is kept only as a werkzeug scrypt hash."""
+def create_user(
+    email: str,
+    password: str,
+    role: Role = Role.ADMIN,
+    languages: Iterable[str] = (),
+    may_publish: bool = False,
+) -> User:
+    """A new maintainer; the password is kept only as a werkzeug scrypt hash.
+    Without a role they are an admin, as every maintainer was before roles."""
     address = normalise_email(email)
     if "@" not in address or len(address) > 254:
         raise AccountError(f"{email!r} is not an e-mail address")
@@ -67,7 +73,37 @@ def create_user(email: str, password: str) -> User:
         password_hash=_hash(password),
         created_at=datetime.now(UTC),
     )
+    _give_role(user, role, languages, may_publish)
     db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _give_role(user: User, role: Role, languages: Iterable[str], may_publish: bool) -> None:
+    codes = sorted(set(languages))
+    unknown = [code for code in codes if not is_supported(code)]
+    if unknown:
+        raise AccountError(f"not a language of this site: {', '.join(unknown)}")
+    if role == Role.TRANSLATOR and not codes:
+        raise AccountError("a translator needs at least one language (--languages fr,es)")
+    if role != Role.TRANSLATOR and (codes or may_publish):
+        # Admins and editors work in every language and publish anyway.
+        raise AccountError("only translators are given languages and the right to publish")
+    user.role = role
+    user.may_publish = may_publish
+    user.languages = [UserLanguage(language=code) for code in codes]
+
+
+def set_role(
+    email: str, role: Role, languages: Iterable[str] = (), may_publish: bool = False
+) -> User:
+    """Give EMAIL another role (and a translator their languages). Their
+    sessions end, so that no open page keeps rights they no longer have."""
+    user = find_user(email)
+    if user is None:
+        raise AccountError(f"no account for {email}")
+    _give_role(user, role, languages, may_publish)
+    user.session_generation += 1
     db.session.commit()
     return user
 
@@ -117,82 +153,8 @@ def _load_user(session_id: str) -> User | None:
     return user
 
 
-# Commands ------------------------------------------------------------------------
-
-users = AppGroup("users", help="Manage the maintainers who may use /admin.")
-
-
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
-
-
-@users.command("create")
-@click.argument("email")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@needs_current_schema
-def create_command(email: str, password_stdin: bool) -> None:
-    """Create an account for EMAIL."""
-    try:
-        user = create_user(email, _read_password(password_stdin))
-    except AccountError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"Created {user.email}.")
-
-
-@users.command("list")
-@needs_current_schema
-def list_command() -> None:
-    """List the accounts."""
-    accounts = db.session.execute(select(User).order_by(User.email)).scalars().all()
-    for user in accounts:
-        click.echo(f"{user.email}\t{user.created_at:%Y-%m-%d}")
-    if not accounts:
-        click.echo("No accounts yet: flask users create EMAIL")
-
-
-@users.command("set-password")
-@click.argument("email")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@needs_current_schema
-def set_password_command(email: str, password_stdin: bool) -> None:
-    """Give EMAIL a new password."""
-    try:
-        set_password(email, _read_password(password_stdin))
-    except AccountError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"Changed the password of {normalise_email(email)}.")
-
-
-@users.command("sign-out-everywhere")
-@click.argument("email")
-@needs_current_schema
-def sign_out_everywhere_command(email: str) -> None:
-    """End every session of EMAIL, in every browser."""
-    user = find_user(email)
-    if user is None:
-        raise click.ClickException(f"no account for {normalise_email(email)}")
-    end_sessions(user)
-    click.echo(f"Signed {user.email} out everywhere.")
-
-
-@users.command("delete")
-@click.argument("email")
-@click.confirmation_option(prompt="Delete this account?")
-@needs_current_schema
-def delete_command(email: str) -> None:
-    """Delete the account of EMAIL."""
-    try:
-        delete_user(email)
-    except AccountError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"Deleted {normalise_email(email)}.")
-
-
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
     login_manager.login_view = "admin.login"
     login_manager.login_message = _l("Please sign in to use the editor.")
-    app.cli.add_command(users)

@@ -42,7 +42,6 @@ __all__ = [
     "Statement",
     "StatementImage",
     "Translation",
-    "User",
 ]
 
 
@@ -212,31 +211,6 @@ class SlugRedirect(Model):
     translation: Mapped[Translation] = relationship(back_populates="old_slugs")
 
 
-class User(Model):
-    """A maintainer who may sign in to the editor."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # Stored lower-cased, so that one address is one account.
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # Part of every session cookie; raised when the maintainer signs out, gets
-    # a new password or is signed out everywhere, so older cookies stop working.
-    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-    # What Flask-Login asks of a user object.
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-
-    def get_id(self) -> str:
-        """What the session cookie keeps: the id and the session generation
-        (Flask-Login's "alternative tokens")."""
-        return f"{self.id}.{self.session_generation}"
-
-
 class Image(Model):
     """A cleaned original (images.clean_upload: no metadata), named by the
     SHA-256 of its bytes; its renditions are what pages serve."""
@@ -300,5 +274,5 @@ class SiteState(Model):
     content_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
-# The groups', subscribers' and fediverse models refer to Statement: they are mapped once it is.
-from . import fediverse_models, group_models, subscriber_models  # noqa: E402, F401
+# The accounts', groups', subscribers' and fediverse models refer to Statement: they are mapped once it is.
+from . import account_models, fediverse_models, group_models, subscriber_models  # noqa: E402, F401

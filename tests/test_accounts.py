@@ -7,8 +7,8 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
+from ist_flask.account_models import User
 from ist_flask.extensions import db
-from ist_flask.models import User
 
 
 def hashes(app: Flask) -> list[str]:
@@ -21,7 +21,7 @@ def test_create_asks_for_the_password_twice(app: Flask, runner: FlaskCliRunner) 
         args=["users", "create", "Ed@Example.org"], input="long password 1\nlong password 1\n"
     )
     assert result.exit_code == 0, result.output
-    assert "Created ed@example.org." in result.output
+    assert "Created ed@example.org (admin)." in result.output
     assert sign_in(app.test_client(), "ed@example.org", "long password 1").status_code == 302
 
 

@@ -15,10 +15,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from ist_flask import create_app
+from ist_flask.account_models import User
 from ist_flask.admin.auth import safe_next
 from ist_flask.config import ConfigurationError
 from ist_flask.extensions import db
-from ist_flask.models import Statement, User
+from ist_flask.models import Statement
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -52,6 +52,7 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "followers",
         "pending_activities",
         "sent_articles",
+        "user_languages",
     }
 
 

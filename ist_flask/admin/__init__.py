@@ -8,19 +8,36 @@ from flask import Blueprint, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from .. import roles
 from ..extensions import login_manager
+from .access import check_role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-# Pages an anonymous visitor may see; every other /admin route needs a maintainer.
+# Pages an anonymous visitor may see; every other /admin route needs a
+# maintainer whose role may open it (access.py).
 PUBLIC_ENDPOINTS = {"admin.login"}
 
 
 @bp.before_request
 def require_maintainer() -> Response | None:
-    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    return cast(Response, login_manager.unauthorized())
+    if not current_user.is_authenticated:
+        return cast(Response, login_manager.unauthorized())
+    check_role()
+    return None
+
+
+@bp.context_processor
+def role_rules() -> dict[str, object]:
+    # Templates show only what the maintainer's role may do; access.py and
+    # the views enforce it.
+    return {
+        "may_edit_statements": roles.may_edit_statements,
+        "may_translate": roles.may_translate,
+        "may_manage_accounts": roles.may_manage_accounts,
+    }
 
 
 @bp.after_request

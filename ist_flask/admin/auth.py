@@ -17,6 +17,7 @@ from ..accounts import authenticate, end_sessions, normalise_email
 from ..outage import RETRY_AFTER
 from ..throttle import Attempt, StorageError, address_key, login_throttle
 from . import bp
+from .access import EVERY_ROLE, allow
 from .forms import ConfirmForm, LoginForm
 
 # A browser that has signed in to an account keeps this signed cookie, which
@@ -108,6 +109,7 @@ def login() -> str | Response | tuple[str, int]:
 
 
 @bp.post("/logout")
+@allow(EVERY_ROLE)
 def logout() -> Response:
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -15,6 +15,7 @@ from ..group_queries import all_organisations, all_topics
 from ..i18n import supported_languages
 from ..models import ID_MAX
 from . import bp
+from .access import EDITORS, allow
 from .forms import ConfirmForm
 from .group_forms import (
     OrganisationFormBase,
@@ -28,6 +29,7 @@ Page = str | Response | tuple[str, int]
 
 
 @bp.get("/topics")
+@allow(EDITORS)
 def topics() -> str:
     return render_template(
         "admin/groups.html",
@@ -39,6 +41,7 @@ def topics() -> str:
 
 
 @bp.get("/organisations")
+@allow(EDITORS)
 def organisations() -> str:
     return render_template(
         "admin/groups.html",
@@ -112,20 +115,24 @@ def _edit_organisation(organisation: Organisation | None) -> Page:
 
 
 @bp.route("/topics/new", methods=["GET", "POST"])
+@allow(EDITORS)
 def new_topic() -> Page:
     return _edit_topic(None)
 
 
 @bp.route(f"/topics/{GROUP_ID}/edit", methods=["GET", "POST"])
+@allow(EDITORS)
 def edit_topic(group_id: int) -> Page:
     return _edit_topic(db.get_or_404(Topic, group_id))
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
+@allow(EDITORS)
 def new_organisation() -> Page:
     return _edit_organisation(None)
 
 
 @bp.route(f"/organisations/{GROUP_ID}/edit", methods=["GET", "POST"])
+@allow(EDITORS)
 def edit_organisation(group_id: int) -> Page:
     return _edit_organisation(db.get_or_404(Organisation, group_id))

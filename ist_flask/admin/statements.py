@@ -29,6 +29,7 @@ from ..models import ID_MAX, Statement
 from ..outage import is_disk_full
 from ..urls import page_number
 from . import bp
+from .access import EDITORS, EVERY_ROLE, allow
 from .drafts import clash_message, fill_form, offer_groups, read_draft, receive_image
 from .forms import ConfirmForm, StatementFormBase, statement_form_class
 from .states import STATE_WORDS, StatementState, statement_state, translation_state
@@ -41,6 +42,7 @@ Page = str | Response | tuple[str, int]
 
 
 @bp.get("/")
+@allow(EVERY_ROLE)
 def index() -> str:
     search = request.args.get("q", "").strip()[: search_module.MAX_QUERY_LENGTH]
     page = page_number()
@@ -155,16 +157,19 @@ def _save(form: StatementFormBase, statement: Statement | None, draft: Statement
 
 
 @bp.route("/statements/new", methods=["GET", "POST"])
+@allow(EDITORS)
 def new() -> Page:
     return _edit(None)
 
 
 @bp.route(f"/statements/{STATEMENT_ID}/edit", methods=["GET", "POST"])
+@allow(EDITORS)
 def edit(statement_id: int) -> Page:
     return _edit(db.get_or_404(Statement, statement_id))
 
 
 @bp.route(f"/statements/{STATEMENT_ID}/delete", methods=["GET", "POST"])
+@allow(EDITORS)
 def delete(statement_id: int) -> str | Response:
     statement = db.get_or_404(Statement, statement_id)
     form = ConfirmForm()

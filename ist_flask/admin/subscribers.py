@@ -7,10 +7,12 @@ from flask import render_template
 from .. import subscriber_queries
 from ..subscriptions import email_enabled
 from . import bp
+from .access import EDITORS, allow
 from .forms import ConfirmForm
 
 
 @bp.get("/subscribers")
+@allow(EDITORS)
 def subscribers() -> str:
     return render_template(
         "admin/subscribers.html",
