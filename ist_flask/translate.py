@@ -30,7 +30,7 @@ def _pybabel(*args: str) -> None:
 def extract_messages() -> None:
     """Write translations/messages.pot from the code and templates (see babel.cfg)."""
     _pybabel(
-        "extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+        "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_pgettext:1c,2", "--no-location", "--sort-output",
         "--omit-header", "-o", str(TEMPLATE), "ist_flask",
     )  # fmt: skip
 

@@ -29,7 +29,14 @@ def messages_in_code() -> set[str]:
         str(PROJECT_ROOT / "ist_flask"),
         method_map,
         options_map,
-        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None},
+        keywords={
+            "_": None,
+            "gettext": None,
+            "ngettext": (1, 2),
+            "_l": None,
+            "lazy_gettext": None,
+            "lazy_pgettext": ((1, "c"), 2),
+        },
     )
     return {message_key(message_id) for _file, _line, message_id, _comments, _ctx in found}
 
@@ -83,6 +90,8 @@ def test_the_compiled_catalog_matches_its_source(language: str) -> None:
             continue
         if isinstance(message.id, tuple):
             assert translations.ngettext(*message.id, 1) == message.string[0], message.id
+        elif message.context:
+            assert translations.pgettext(message.context, message.id) == message.string
         else:
             assert translations.gettext(message.id) == message.string, (
                 f"{message.id!r}: run `flask translate compile`"
