@@ -15,6 +15,7 @@ from typing import Protocol
 
 import click
 from flask import Flask, current_app, has_request_context, request
+from flask.cli import with_appcontext
 from flask_login import current_user
 from sqlalchemy import delete, select
 
@@ -120,6 +121,7 @@ def describe(entry: AuditEvent) -> str:
 
 
 @click.command("audit")
+@with_appcontext
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
 def audit_command(limit: int) -> None:
     """Print the audit log, newest first: time, event, who, from where, what."""

@@ -88,9 +88,15 @@ def changes(before: Snapshot, after: Snapshot) -> dict[str, Any]:
             languages[language] = "added"
         elif language not in new:
             languages[language] = "removed"
-        elif old[language] != new[language]:
+        elif _visible(old[language]) != _visible(new[language]):
             languages[language] = "changed"
     return {"fields": fields, "languages": languages}
+
+
+def _visible(translation: Mapping[str, Any]) -> dict[str, Any]:
+    # The Markdown aside: the editor's first save of an imported translation
+    # gives it its HTML as Markdown, which changes nothing a reader sees.
+    return {name: value for name, value in translation.items() if name != "body_source"}
 
 
 def latest(statement_id: int) -> Revision | None:
