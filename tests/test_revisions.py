@@ -162,3 +162,27 @@ def test_the_bulk_import_keeps_no_revision(app: Flask, runner, tmp_path: Path) -
     with app.app_context():
         assert db.session.execute(select(func.count(Revision.id))).scalar_one() == 0
         assert db.session.execute(select(func.count(Statement.id))).scalar_one() > 1
+
+
+def test_migration_0018_goes_down_and_up_keeping_statements_and_accounts(
+    app: Flask, editor: FlaskClient
+) -> None:
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect, text
+
+    written(app, editor)
+    with app.app_context():
+        statements = db.session.execute(text("SELECT count(*) FROM statements")).scalar_one()
+        downgrade(revision="0017")
+        names = set(inspect(db.engine).get_table_names())
+        assert not {"revisions", "audit_events"} & names
+        assert db.session.execute(text("SELECT count(*) FROM statements")).scalar_one() == (
+            statements
+        )
+        assert db.session.execute(text("SELECT count(*) FROM users")).scalar_one() == 1
+        db.session.remove()
+        upgrade()
+        assert db.session.execute(text("SELECT count(*) FROM revisions")).scalar_one() == 0
+        db.session.remove()
+    sid = written(app, editor, **{"translation_en-slug": "after", "translation_fr-slug": "apres"})
+    assert [r.action for r in kept(app, sid)] == ["create"]

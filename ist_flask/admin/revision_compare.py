@@ -20,11 +20,11 @@ from ..revision_diff import Paragraph, changed, text_diff
 from ..revisions import Snapshot
 
 STATEMENT_LABELS: dict[str, LazyString] = {
-    "published_at": _l("Time"),
+    "published_at": _l("Publication date and time"),
     "status": _l("Status"),
     "original_language": _l("Original language"),
     "topic_ids": _l("Topics"),
-    "organisation_ids": _l("Signatories"),
+    "organisation_ids": _l("Signed by"),
     "image_sha256": _l("Lead image"),
 }
 TRANSLATION_LABELS: dict[str, LazyString] = {
@@ -32,7 +32,7 @@ TRANSLATION_LABELS: dict[str, LazyString] = {
     "slug": _l("Slug"),
     "summary": _l("Summary"),
     "text": _l("Text"),
-    "image_alt": _l("Image description"),
+    "image_alt": _l("Image description (alt text)"),
     "image_caption": _l("Image caption"),
     "image_credit": _l("Image credit"),
 }
