@@ -83,6 +83,7 @@ def test_the_revision_screens_are_valid_html(app: Flask, tmp_path: Path) -> None
             f"/admin/statements/{sid}/revisions",
             f"/admin/statements/{sid}/revisions/compare?a={first.id}&b={second.id}",
             f"/admin/statements/{gone}/revisions",
+            "/admin/statements/1/revisions",  # a demo statement: no revision yet
             "/admin/statements/deleted",
             "/admin/audit",
         ):

@@ -46,6 +46,12 @@ def test_a_statement_from_before_revisions_keeps_its_earlier_state(
     assert edit.changes["fields"] == [] and edit.changes["languages"]["en"] == "changed"
 
 
+def test_a_statement_with_no_revision_yet_says_so(app: Flask, editor: FlaskClient) -> None:
+    sid = stored(app, "en", "release-frank-garcia-hernandez-and-his-comrades").statement_id
+    page = editor.get(f"/admin/statements/{sid}/revisions")
+    assert page.status_code == 200 and "No revision is kept yet" in page.get_data(as_text=True)
+
+
 def test_two_revisions_are_compared_word_by_word_and_escaped(
     app: Flask, editor: FlaskClient
 ) -> None:
@@ -59,6 +65,7 @@ def test_two_revisions_are_compared_word_by_word_and_escaped(
     assert "<b>nurses</b>" in page.cssselect("dd ins")[0].text_content()
     assert "&lt;b&gt;nurses" in response.get_data(as_text=True)
     assert editor.get(f"/admin/statements/{sid}/revisions/compare?a=x&b=1").status_code == 404
+    assert editor.get(f"/admin/statements/{sid + 1}/revisions").status_code == 404
 
 
 def test_a_restore_saves_the_old_revision_as_a_new_one_with_the_editors_rules(
@@ -110,6 +117,7 @@ def test_a_translator_sees_revisions_but_may_not_restore(app: Flask, editor: Fla
     edited(editor, sid, **{"translation_en-title": "Changed"})
     first, second = kept(app, sid)
     translator = account(app, TRANSLATOR, Role.TRANSLATOR, ("fr",))
+    assert f"/admin/statements/{sid}/revisions" in translator.get("/admin/").get_data(as_text=True)
     page = translator.get(f"/admin/statements/{sid}/revisions")
     assert page.status_code == 200 and "/restore" not in page.get_data(as_text=True)
     compare = f"/admin/statements/{sid}/revisions/compare?a={first.id}&b={second.id}"

@@ -54,14 +54,15 @@ def _title(revision: Revision) -> str:
 
 def _history(statement_id: int, problem: str | None = None) -> Page:
     kept = revisions_of(statement_id)
-    if not kept:
+    statement = db.session.get(Statement, statement_id)
+    if statement is None and not kept:
         abort(404)
     page = render_template(
         "admin/revisions.html",
         statement_id=statement_id,
-        statement=db.session.get(Statement, statement_id),
+        statement=statement,
         revisions=kept,
-        title=_title(kept[0]),
+        title=statement.original_translation.title if statement else _title(kept[0]),
         moment=moment,
         change_summary=change_summary,
         action_words=revisions_words(),
