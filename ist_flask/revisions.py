@@ -129,25 +129,22 @@ def record(
       a writer that records nothing, such as the import) loses the state it
       was in; with it, that state is kept first as an EARLIER revision.
 
-    What changed is worked out against ``before`` (or the last revision).
-    A save that makes the statement published, or adds a translation to a
-    published one, is also written to the audit log as a publish; a delete,
-    a restore and a revive are written there too.
+    What changed is worked out against ``before`` (or else the last
+    revision; with neither it is not known). A save that makes the statement
+    published, or adds a translation to a published one, is also written to
+    the audit log as a publish (when what was before is known); a delete, a
+    restore and a revive are written there too.
     """
     now = datetime.now(UTC)
     after = snapshot(statement)
     previous = latest(statement.id)
-    if before is not None and before and (previous is None or previous.snapshot != before):
+    if before and (previous is None or previous.snapshot != before):
         db.session.add(_revision(statement.id, now, None, EARLIER, None, before))
-        previous_state: Snapshot | None = before
-    elif before is not None and not before:
-        previous_state = {}
-    else:
-        previous_state = previous.snapshot if previous is not None else None
-    changed = changes(previous_state, after) if previous_state is not None else None
+    known = before if before is not None else (previous.snapshot if previous else None)
+    changed = changes(known, after) if known is not None else None
     revision = _revision(statement.id, now, author, action, changed, after)
     db.session.add(revision)
-    _audit(statement.id, author, action, previous_state or {}, after)
+    _audit(statement.id, author, action, known, after)
     db.session.commit()
     return revision
 
@@ -172,7 +169,11 @@ def _revision(
 
 
 def _audit(
-    statement_id: int, author: audit.Actor | None, action: str, before: Snapshot, after: Snapshot
+    statement_id: int,
+    author: audit.Actor | None,
+    action: str,
+    before: Snapshot | None,
+    after: Snapshot,
 ) -> None:
     subject = f"statement {statement_id}"
     if action == DELETE:
@@ -180,7 +181,7 @@ def _audit(
         return
     if action in (RESTORE, REVIVE):
         audit.log(audit.RESTORE, subject, title_of(after), actor=author)
-    if after.get("status") != PUBLISHED:
+    if before is None or after.get("status") != PUBLISHED:
         return
     if before.get("status") != PUBLISHED:
         audit.log(audit.PUBLISH, subject, title_of(after), actor=author)

@@ -115,3 +115,27 @@ def test_flask_audit_prints_the_newest_events(app: Flask, runner: FlaskCliRunner
     # The account's creation, the failed try and the sign-in.
     assert len(runner.invoke(args=["audit"]).output.splitlines()) == 3
     assert runner.invoke(args=["audit", "--limit", "0"]).exit_code == 2
+
+
+def test_another_writer_records_through_one_call(app: Flask) -> None:
+    """What the translation desk or an XLIFF import does: one call after its
+    commit; with nothing known before, no publish is guessed."""
+    from sqlalchemy import select
+
+    from ist_flask import revisions
+    from ist_flask.extensions import db
+    from ist_flask.models import Statement
+
+    with app.app_context():
+        statement = db.session.scalars(select(Statement).order_by(Statement.id)).first()
+        assert statement is not None
+        first = revisions.record(statement, None, revisions.EDIT)
+        assert (first.changes, first.author_email) == (None, None)
+        statement.translations[0].title = "Retitled"
+        db.session.commit()
+        second = revisions.record(statement, None, revisions.EDIT)
+        assert second.changes == {
+            "fields": [],
+            "languages": {statement.translations[0].language: "changed"},
+        }
+    assert [e.event for e in logged(app)] == []
