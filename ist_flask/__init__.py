@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     from . import (
         account_cli,
         accounts,
+        audit,
         caching,
         channels,
         cli,
@@ -79,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     throttle.init_app(app)
     accounts.init_app(app)
     account_cli.init_app(app)
+    audit.init_app(app)
     i18n.init_app(app)
     urls.init_app(app)
     pictures.init_app(app)

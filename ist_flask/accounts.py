@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import audit
 from .account_models import User, UserLanguage
 from .extensions import db, login_manager
 from .i18n import is_supported
@@ -75,6 +76,7 @@ def create_user(
     )
     _give_role(user, role, languages, may_publish)
     db.session.add(user)
+    audit.log(audit.ROLE, address, "created: " + _role_words(user))
     db.session.commit()
     return user
 
@@ -94,6 +96,16 @@ def _give_role(user: User, role: Role, languages: Iterable[str], may_publish: bo
     user.languages = [UserLanguage(language=code) for code in codes]
 
 
+def _role_words(user: User) -> str:
+    """The role as the audit log keeps it: "translator fr,es may publish"."""
+    words = [user.role]
+    if user.languages:
+        words.append(",".join(entry.language for entry in user.languages))
+    if user.may_publish:
+        words.append("may publish")
+    return " ".join(words)
+
+
 def set_role(
     email: str, role: Role, languages: Iterable[str] = (), may_publish: bool = False
 ) -> User:
@@ -104,6 +116,7 @@ def set_role(
         raise AccountError(f"no account for {email}")
     _give_role(user, role, languages, may_publish)
     user.session_generation += 1
+    audit.log(audit.ROLE, user.email, _role_words(user))
     db.session.commit()
     return user
 
@@ -130,6 +143,7 @@ def delete_user(email: str) -> None:
     if user is None:
         raise AccountError(f"no account for {email}")
     db.session.delete(user)
+    audit.log(audit.ROLE, user.email, "deleted")
     db.session.commit()
 
 

@@ -76,6 +76,9 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "LOGIN_FAILURE_LIMIT": "5 per 15 minutes",
         "LOGIN_ADDRESS_LIMIT": "20 per 15 minutes",
         "LOGIN_ACCOUNT_LIMIT": "100 per 15 minutes",
+        # Failed sign-ins the audit log keeps (the latest): strangers make
+        # them, so they are bounded; every other event is a maintainer's.
+        "AUDIT_FAILED_SIGN_INS_KEPT": 10_000,
         # Days a browser stays trusted for an account once it signed in there.
         "TRUSTED_DEVICE_DAYS": 365,
         # How long an editor's session lasts without a request (Flask's own

@@ -275,4 +275,10 @@ class SiteState(Model):
 
 
 # The accounts', groups', subscribers' and fediverse models refer to Statement: they are mapped once it is.
-from . import account_models, fediverse_models, group_models, subscriber_models  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    account_models,
+    fediverse_models,
+    group_models,
+    revision_models,
+    subscriber_models,
+)

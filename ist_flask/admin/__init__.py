@@ -48,4 +48,11 @@ def never_cache(response: Response) -> Response:
     return response
 
 
-from . import auth, groups, statements, subscribers  # noqa: E402, F401  (routes register on bp)
+from . import (  # noqa: E402, F401  (routes register on bp)
+    audit_log,
+    auth,
+    groups,
+    revisions,
+    statements,
+    subscribers,
+)

@@ -13,7 +13,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 from werkzeug.wrappers import Response
 
+from .. import audit
 from ..accounts import authenticate, end_sessions, normalise_email
+from ..extensions import db
 from ..outage import RETRY_AFTER
 from ..throttle import Attempt, StorageError, address_key, login_throttle
 from . import bp
@@ -95,6 +97,9 @@ def login() -> str | Response | tuple[str, int]:
     _reserve(attempt)
     user = authenticate(account, form.password.data or "")
     if user is None:
+        # The address tried, never the password; bounded (audit.py).
+        audit.log(audit.SIGN_IN_FAILED, subject=account, actor=None)
+        db.session.commit()
         form.password.errors = [gettext("Unknown e-mail address or wrong password.")]
         return render_template("admin/login.html", form=form), 401
     login_throttle().forgive(attempt)
@@ -103,6 +108,8 @@ def login() -> str | Response | tuple[str, int]:
     session.pop("csrf_token", None)
     session.permanent = True  # lasts PERMANENT_SESSION_LIFETIME since the last request
     login_user(user)
+    audit.log(audit.SIGN_IN, subject=user.email, actor=user)
+    db.session.commit()
     response = redirect(safe_next(form.next.data))
     _trust_this_device(response, account)
     return response
@@ -115,6 +122,7 @@ def logout() -> Response:
     if form.validate_on_submit():
         # Every session of this maintainer ends, not only this browser's:
         # a cookie copied before cannot be used after.
+        audit.log(audit.SIGN_OUT, subject=current_user.email)
         end_sessions(current_user._get_current_object())
         logout_user()
         flash(gettext("You have signed out."))

@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
-from .. import announcements, editor_queries, jobs
+from .. import announcements, editor_queries, jobs, revisions
 from .. import search as search_module
+from ..announcements import Fingerprint
 from ..caching import content_changed
 from ..content import TextLimits, render_markdown
 from ..editing import (
@@ -132,6 +134,7 @@ def _save(form: StatementFormBase, statement: Statement | None, draft: Statement
     """Save, or keep the maintainer's text in the form and say why not."""
     version = int(form.version.data) if (form.version.data or "").isdecimal() else None
     before = announcements.fingerprints(statement) if statement is not None else {}
+    kept = revisions.snapshot(statement)
     try:
         saved = save_statement(statement, draft, version)
     except EditConflict:
@@ -148,12 +151,21 @@ def _save(form: StatementFormBase, statement: Statement | None, draft: Statement
         section = form.translation_forms()[taken.language]
         section.slug.errors = [clash_message(taken.clash)]
         return _editor(form, statement), 422
+    announce_save(before, saved)
+    action = revisions.EDIT if statement is not None else revisions.CREATE
+    revisions.record(saved, current_user, action, kept)
+    flash(gettext("Saved."))
+    return redirect(url_for("admin.edit", statement_id=saved.id))
+
+
+def announce_save(before: dict[str, Fingerprint], saved: Statement) -> None:
+    """After a save is committed: this process's pages are stale, and the
+    languages whose words changed go out to the channels (announcements.py).
+    ``before``: announcements.fingerprints() of the statement before the save."""
     content_changed()
     after = announcements.fingerprints(saved)
     changed = [language for language, words in after.items() if before.get(language) != words]
     jobs.fan_out_later(announcements.after_save(saved.id, changed, datetime.now(UTC)))
-    flash(gettext("Saved."))
-    return redirect(url_for("admin.edit", statement_id=saved.id))
 
 
 @bp.route("/statements/new", methods=["GET", "POST"])
@@ -175,6 +187,8 @@ def delete(statement_id: int) -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         statement_id = statement.id
+        # Kept before it goes: the deleted statement can be brought back from it.
+        revisions.record(statement, current_user, revisions.DELETE)
         delete_statement(statement)
         content_changed()
         jobs.fan_out_later(announcements.after_delete(statement_id, datetime.now(UTC)))
