@@ -20,7 +20,7 @@ from .fragments import kept_entry
 from .i18n import DEFAULT_LANGUAGE, as_utc, in_zone, supported_languages
 from .models import Translation
 from .negotiation import ACTIVITY, representation
-from .social import statement_card
+from .statement_pages import render_statement
 from .urls import LISTING_PLACES, cursor_value, listing_cursor, page_number, statement_path
 
 bp = Blueprint("site", __name__)
@@ -161,20 +161,17 @@ def statement(lang: str, slug: str) -> str | Response | tuple[str, int]:
 
 
 def _statement_page(lang: str, translation: Translation) -> str:
-    statement = translation.statement
-    translations = statement.translations_in(supported_languages())
-    original = statement.original_translation
+    translations = translation.statement.translations_in(supported_languages())
+    original = translation.statement.original_translation
     language_pages = _statement_language_pages(translations, original)
-    return render_template(
-        "statement.html",
-        lang=lang,
-        translation=translation,
-        translations=translations,
-        outdated=translation.may_be_outdated(),
-        language_pages=language_pages,
+    return render_statement(
+        lang,
+        translation,
+        translations,
+        language_pages,
+        lambda other: statement_path(other.language, other.slug),
         hreflang_pages={t.language: language_pages[t.language] for t in translations},
         x_default=language_pages[original.language],
-        card=statement_card(translation, translations),
     )
 
 
