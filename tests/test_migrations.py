@@ -135,6 +135,9 @@ def test_preview_links_go_down_and_up_keeping_statements_and_accounts(app: Flask
             db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
             for table in ("statements", "translations", "users")
         ]
+        # Dropping the table's foreign keys waits for every reader of the
+        # tables they name (PostgreSQL): this session's included.
+        db.session.remove()
         downgrade(revision="0017")
         db.session.remove()
     assert "preview_links" not in tables(app)

@@ -72,6 +72,7 @@ def test_the_preview_is_marked_and_asks_to_be_neither_indexed_nor_kept(
         part.strip() for part in response.headers["Cache-Control"].split(",")
     )
     assert "ETag" not in response.headers and "public" not in response.headers["Cache-Control"]
+    assert "Set-Cookie" not in response.headers  # a reader without an account gets no session
 
 
 def test_a_scheduled_statement_says_when_it_is_due(app: Flask, editor: FlaskClient) -> None:
