@@ -12,6 +12,7 @@ from preview_helpers import add_unpublished, edit_path, link_urls, make_link, re
 from sqlalchemy import func, select
 from test_roles import EDITOR, TRANSLATOR, account
 
+from ist_flask.accounts import delete_user
 from ist_flask.config import ConfigurationError, check_previews
 from ist_flask.extensions import db
 from ist_flask.models import Translation
@@ -163,3 +164,14 @@ def test_signed_out_visitors_cannot_make_links(app: Flask) -> None:
 def test_a_longest_link_that_is_no_whole_number_of_days_stops_the_site(days: object) -> None:
     with pytest.raises(ConfigurationError, match="IST_PREVIEW_MAX_DAYS"):
         check_previews({"PREVIEW_MAX_DAYS": days})
+
+
+def test_a_link_outlives_the_account_that_made_it(app: Flask) -> None:
+    draft, _scheduled = add_unpublished(app)
+    editor = account(app, EDITOR, Role.EDITOR)
+    make_link(editor, draft)
+    [url] = link_urls(editor, draft)
+    with app.app_context():
+        delete_user(EDITOR)
+        assert db.session.execute(select(PreviewLink.created_by)).scalar_one() is None
+    assert app.test_client().get(url.removeprefix("http://localhost") + "/en").status_code == 200
