@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
         check_activitypub,
         check_limits,
         check_mail,
+        check_previews,
         database_timeouts,
         default_config,
         ensure_secret_key,
@@ -41,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     check_limits(app.config)
     check_mail(app.config)
     check_activitypub(app.config)
+    check_previews(app.config)
     bound_request_bodies(app.config)
     secure_cookies_on_https(app.config)
     database_timeouts(app.config)
@@ -97,6 +99,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
         group_feeds,
         group_pages,
         health,
+        preview_pages,
         site,
         subscribe_pages,
     )
@@ -109,6 +112,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     app.register_blueprint(health.bp)
     app.register_blueprint(pictures.bp)
     app.register_blueprint(subscribe_pages.bp)
+    app.register_blueprint(preview_pages.bp)
     if app.config["ACTIVITYPUB"]:
         from . import activitypub, inbox  # noqa: F401  (the inboxes join activitypub's blueprint)
 

@@ -124,6 +124,9 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "DKIM_SELECTOR": None,
         "DKIM_DOMAIN": None,
         "DKIM_PRIVATE_KEY_FILE": None,
+        # The longest an editor's preview link to an unpublished statement may
+        # last, in days (preview_links.py); each link says its own, 7 by default.
+        "PREVIEW_MAX_DAYS": 30,
         # Seconds a confirmation link stays valid (two days).
         "SUBSCRIBE_LINK_MAX_AGE": 2 * 24 * 3600,
         # Subscription requests per address (each sends one confirmation) and
@@ -162,6 +165,15 @@ def check_activitypub(config: dict[str, Any]) -> None:
     ever by other servers, and the worker that signs deliveries has no request."""
     if config.get("ACTIVITYPUB") and not config.get("SITE_URL"):
         raise ConfigurationError("IST_ACTIVITYPUB needs IST_SITE_URL (https://example.org)")
+
+
+def check_previews(config: dict[str, Any]) -> None:
+    """A preview link lasts a whole number of days, at least one."""
+    days = config.get("PREVIEW_MAX_DAYS")
+    if type(days) is not int or days < 1:
+        raise ConfigurationError(
+            f"IST_PREVIEW_MAX_DAYS must be a whole number of days (1 or more), not {days!r}"
+        )
 
 
 def check_limits(config: dict[str, Any]) -> None:

@@ -159,7 +159,11 @@ def sitemap_part(number: int) -> Response:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    text = f"User-agent: *\nDisallow: /admin/\nSitemap: {absolute_url('discovery.sitemap')}\n"
+    # Previews are unpublished statements (preview_pages.py): never crawled.
+    text = (
+        "User-agent: *\nDisallow: /admin/\nDisallow: /preview/\n"
+        f"Sitemap: {absolute_url('discovery.sitemap')}\n"
+    )
     response = Response(text, content_type="text/plain; charset=utf-8")
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["FEED_MAX_AGE"]

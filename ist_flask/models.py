@@ -274,11 +274,12 @@ class SiteState(Model):
     content_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
-# The accounts', groups', subscribers' and fediverse models refer to Statement: they are mapped once it is.
+# The accounts', groups', subscribers', fediverse, revision and preview models refer to Statement: they are mapped once it is.
 from . import (  # noqa: E402, F401
     account_models,
     fediverse_models,
     group_models,
+    preview_models,
     revision_models,
     subscriber_models,
 )

@@ -20,7 +20,7 @@ from .fragments import kept_entry
 from .i18n import DEFAULT_LANGUAGE, as_utc, in_zone, supported_languages
 from .models import Translation
 from .negotiation import ACTIVITY, representation
-from .social import statement_card
+from .statement_pages import not_translated, statement_page
 from .urls import LISTING_PLACES, cursor_value, listing_cursor, page_number, statement_path
 
 bp = Blueprint("site", __name__)
@@ -146,7 +146,7 @@ def statement(lang: str, slug: str) -> str | Response | tuple[str, int]:
     if translation is None:
         renamed = queries.renamed_translation(lang, slug)
         if renamed is None:
-            return _not_translated(lang, slug)
+            return not_translated(lang, slug)
         # An edited slug leaves the old address working for links already out there.
         return redirect(statement_path(lang, renamed.slug), 301)
     if current_app.config["ACTIVITYPUB"]:
@@ -154,58 +154,10 @@ def statement(lang: str, slug: str) -> str | Response | tuple[str, int]:
         if representation(request.headers.get("Accept")) == ACTIVITY:
             response = activity_json(with_context(article(translation)))
         else:
-            response = current_app.response_class(_statement_page(lang, translation))
+            response = current_app.response_class(statement_page(lang, translation))
         response.vary.add("Accept")
         return response
-    return _statement_page(lang, translation)
-
-
-def _statement_page(lang: str, translation: Translation) -> str:
-    statement = translation.statement
-    translations = statement.translations_in(supported_languages())
-    original = statement.original_translation
-    language_pages = _statement_language_pages(translations, original)
-    return render_template(
-        "statement.html",
-        lang=lang,
-        translation=translation,
-        translations=translations,
-        outdated=translation.may_be_outdated(),
-        language_pages=language_pages,
-        hreflang_pages={t.language: language_pages[t.language] for t in translations},
-        x_default=language_pages[original.language],
-        card=statement_card(translation, translations),
-    )
-
-
-def _not_translated(lang: str, slug: str) -> tuple[str, int]:
-    """A statement asked for in a language it lacks, by its slug in another:
-    a page in the asked language that says so and links to the languages it
-    has. Still a 404, so that no search engine files it as a page of its own;
-    any other slug is a plain 404."""
-    statement = queries.statement_elsewhere(slug, supported_languages())
-    if statement is None:
-        abort(404)
-    translations = statement.translations_in(supported_languages())
-    original = statement.original_translation
-    return render_template(
-        "not_translated.html",
-        lang=lang,
-        translations=translations,
-        original=original,
-        language_pages=_statement_language_pages(translations, original),
-    ), 404
-
-
-def _statement_language_pages(
-    translations: list[Translation], original: Translation
-) -> dict[str, str]:
-    """A statement's page in every language: a language it lacks leads to
-    the page that says so, in that language, by the original's slug."""
-    slugs = {t.language: t.slug for t in translations}
-    return {
-        code: statement_path(code, slugs.get(code, original.slug)) for code in supported_languages()
-    }
+    return statement_page(lang, translation)
 
 
 @bp.get("/about", defaults={"lang": None})

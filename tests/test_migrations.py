@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from admin_helpers import make_maintainer, sign_in
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from groups_data import add_grouped
+from preview_helpers import add_unpublished, link_urls, make_link
 from sqlalchemy import inspect, text
 
 from ist_flask.extensions import db
@@ -55,6 +57,7 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "user_languages",
         "revisions",
         "audit_events",
+        "preview_links",
     }
 
 
@@ -115,3 +118,41 @@ def test_old_group_slugs_go_down_and_up_keeping_the_groups(empty_app: Flask) -> 
         after = db.session.execute(text("SELECT content_version FROM site_state")).scalar_one()
     assert after > before
     assert empty_app.test_client().get("/en/topics/against-war").status_code == 301
+
+
+def test_preview_links_go_down_and_up_keeping_statements_and_accounts(app: Flask) -> None:
+    """0020 down drops the preview links and nothing else; up again, a link
+    can be stored anew."""
+    make_maintainer(app)
+    with app.app_context():
+        db.session.execute(
+            text(
+                "INSERT INTO preview_links (statement_id, created_by, created_at, expires_at) "
+                "SELECT s.id, u.id, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM statements s, users u "
+                "ORDER BY s.id LIMIT 1"
+            )
+        )
+        db.session.commit()
+        counts = [
+            db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("statements", "translations", "users")
+        ]
+        # Dropping the table's foreign keys waits for every reader of the
+        # tables they name (PostgreSQL): this session's included.
+        db.session.remove()
+        downgrade(revision="0017")
+        db.session.remove()
+    assert "preview_links" not in tables(app)
+    with app.app_context():
+        assert [
+            db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("statements", "translations", "users")
+        ] == counts
+        db.session.remove()
+        upgrade()
+        assert db.session.execute(text("SELECT count(*) FROM preview_links")).scalar_one() == 0
+    draft = add_unpublished(app)[0]
+    editor = app.test_client()
+    sign_in(editor)
+    assert make_link(editor, draft).status_code == 302
+    assert app.test_client().get(link_urls(editor, draft)[0]).status_code == 302

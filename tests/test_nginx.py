@@ -15,16 +15,24 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 
 # bench/nginx.py (conftest puts bench/ on the path): the one adaptation of the file.
+from conftest import make_app
 from nginx import NGINX, available, main_file, site_file
 from pages import STATEMENT
-from servers import flask_command, free_port, running_site
+from servers import flask_command, free_port, running_site, site_environment
+from sqlalchemy import select
 from test_outage import SERVER
+
+from ist_flask.extensions import db
+from ist_flask.models import DRAFT, Statement
+from ist_flask.preview_links import create_link, revoke
+from ist_flask.preview_models import PreviewLink
 
 pytestmark = pytest.mark.slow  # two servers, nginx and PostgreSQL
 
@@ -165,3 +173,40 @@ def test_nginx_caches_revalidates_and_never_keeps_the_editor(
     while "Nouvelle déclaration" not in get(base + "/fr/")[2]:
         assert time.monotonic() < deadline, "not shown within IST_PAGE_MAX_AGE"
         time.sleep(0.2)
+
+
+def test_nginx_never_keeps_a_preview(behind_nginx: tuple[str, str], tmp_path: Path) -> None:
+    """A preview passes by nginx's cache every time (location /preview/), so a
+    revoked link is refused at once, even for a reader who just saw it."""
+    base, database = behind_nginx
+    draft = tmp_path / "draft.json"
+    draft.write_text(
+        json.dumps(
+            {
+                "statements": [
+                    {
+                        "published": "2024-06-01T00:00:00Z",
+                        "status": "draft",
+                        "translations": {"en": {"title": "Not yet out", "body": "<p>Soon.</p>"}},
+                    }
+                ]
+            }
+        )
+    )
+    flask_command(database, "statements", "import", str(draft))
+    site = make_app(database, SECRET_KEY=site_environment(database)["IST_SECRET_KEY"])
+    with site.app_context():
+        statement = db.session.execute(
+            select(Statement).where(Statement.status == DRAFT)
+        ).scalar_one()
+        token = create_link(statement, None, 1, datetime.now(UTC))
+    seen = [get(f"{base}/preview/{token}/en") for _ in range(3)]
+    assert all(status == 200 and "Not yet out" in text for status, _h, text in seen)
+    assert all("X-Cache" not in headers for _s, headers, _t in seen)
+    assert "no-store" in seen[0][1]["Cache-Control"]
+    with site.app_context():
+        link = db.session.execute(select(PreviewLink)).scalars().one()
+        revoke(statement=link.statement, link_id=link.id, now=datetime.now(UTC))
+        db.engine.dispose()
+    status, _headers, text = get(f"{base}/preview/{token}/en")
+    assert status == 410 and "Not yet out" not in text

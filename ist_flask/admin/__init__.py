@@ -52,6 +52,7 @@ from . import (  # noqa: E402, F401  (routes register on bp)
     audit_log,
     auth,
     groups,
+    previews,
     revisions,
     statements,
     subscribers,

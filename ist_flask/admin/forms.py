@@ -18,6 +18,7 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -26,7 +27,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..content import TextLimits, clean_text, is_valid_slug, publishable
@@ -42,6 +50,7 @@ from ..images import (
     TOO_MANY_PIXELS,
 )
 from ..models import DRAFT, PUBLISHED
+from ..preview_links import DEFAULT_DAYS as DEFAULT_PREVIEW_DAYS
 
 
 class LoginForm(FlaskForm):
@@ -60,6 +69,27 @@ class LoginForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token: delete and sign out."""
+
+
+class PreviewLinkForm(FlaskForm):
+    """How long a new preview link works (admin/previews.py)."""
+
+    days = IntegerField(_l("Days the link works"), validators=[InputRequired()])
+
+    def __init__(self, max_days: int, shown_only: bool = False) -> None:
+        # Shown on the editor's page, the form must not read that page's own
+        # POST (the statement's fields) as its input.
+        if shown_only:
+            super().__init__(formdata=None)
+        else:
+            super().__init__()
+        self.days.validators = [
+            InputRequired(_l("Say how many days the link should work.")),
+            NumberRange(1, max_days, _l("A link works from %(min)s to %(max)s days.")),
+        ]
+        self.days.render_kw = {"min": 1, "max": max_days}
+        if self.days.data is None and (shown_only or not self.is_submitted()):
+            self.days.data = min(DEFAULT_PREVIEW_DAYS, max_days)
 
 
 def _slug_shape(form: Form, field: StringField) -> None:

@@ -1,4 +1,5 @@
-"""The editor's statement pages: list and search, write and preview, save, delete."""
+"""The editor's statement pages: list and search, write and preview, save, delete
+(preview links to share: previews.py)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from . import bp
 from .access import EDITORS, EVERY_ROLE, allow
 from .drafts import clash_message, fill_form, offer_groups, read_draft, receive_image
 from .forms import ConfirmForm, StatementFormBase, statement_form_class
+from .preview_section import preview_section
 from .states import STATE_WORDS, StatementState, statement_state, translation_state
 
 STATEMENTS_PER_PAGE = 50
@@ -76,6 +78,7 @@ def _editor(form: StatementFormBase, statement: Statement | None, **extra: objec
         form=form,
         statement=statement,
         lead_image=image_by_hash(kept) if kept else None,
+        preview_links=preview_section(statement) if statement is not None else None,
         logout_form=ConfirmForm(),
         **extra,
     )
