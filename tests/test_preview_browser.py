@@ -78,7 +78,7 @@ def test_a_signed_out_reader_sees_the_preview_until_it_is_revoked(
         expect(editor.get_by_text("Preview link revoked")).to_be_visible()
         reader.reload()
         expect(reader.get_by_role("heading", level=1)).to_have_text("Plus valable")
-        expect(reader.locator("main")).to_contain_text("expired or was revoked")
+        expect(reader.locator("main")).to_contain_text("a expiré ou a été révoqué")
         assert "dockers" not in reader.content().lower()
         violations["refused"] = axe_violations(reader)
         editor.context.close()

@@ -132,11 +132,13 @@ def test_a_revoked_link_is_refused_and_shows_nothing_of_the_statement(
     reader = app.test_client()
     assert reader.get(path + "/en").status_code == 200
     assert revoke_first(editor, draft).status_code == 302
-    for address in (path, path + "/en", path + "/fr"):
+    said = {"en": "expired or was revoked", "fr": "a expiré ou a été révoqué"}
+    for address, language in ((path, "en"), (path + "/en", "en"), (path + "/fr", "fr")):
         refused = reader.get(address)
         assert refused.status_code == 410, address
         text = refused.get_data(as_text=True)
-        assert "expired or was revoked" in text
+        # In the language of the page asked for.
+        assert said[language] in text
         assert "dockers" not in text.lower()
         assert refused.headers["X-Robots-Tag"] == "noindex"
         assert "no-store" in refused.headers["Cache-Control"]
