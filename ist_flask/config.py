@@ -76,6 +76,10 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "LOGIN_FAILURE_LIMIT": "5 per 15 minutes",
         "LOGIN_ADDRESS_LIMIT": "20 per 15 minutes",
         "LOGIN_ACCOUNT_LIMIT": "100 per 15 minutes",
+        # Admins and editors without two-factor sign-in are sent to enrol
+        # after signing in and can open nothing else until they have
+        # (translators are not). Off unless IST_REQUIRE_2FA=1.
+        "REQUIRE_2FA": False,
         # Days a browser stays trusted for an account once it signed in there.
         "TRUSTED_DEVICE_DAYS": 365,
         # How long an editor's session lasts without a request (Flask's own
