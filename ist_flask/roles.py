@@ -9,8 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
-from flask_babel import LazyString
-from flask_babel import lazy_pgettext
+from flask_babel import LazyString, lazy_pgettext
 
 
 class Role(StrEnum):

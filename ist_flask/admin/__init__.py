@@ -55,4 +55,4 @@ def never_cache(response: Response) -> Response:
     return response
 
 
-from . import auth, groups, second_factor, statements, subscribers  # noqa: E402, F401  (routes register on bp)
+from . import auth, groups, second_factor, statements, subscribers, users  # noqa: E402, F401  (routes register on bp)
