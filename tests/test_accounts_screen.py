@@ -58,8 +58,8 @@ def test_admins_see_every_account_with_its_role_languages_and_two_factor(app: Fl
         ]
         for row in page.cssselect("tbody tr")
     }
-    assert rows[EMAIL] == [["Administrator"], ["all"], ["off"]]
-    assert rows[EDITOR] == [["Editor"], ["all"], ["on"]]
+    assert rows[EMAIL] == [["Administrator"], ["all", "languages"], ["off"]]
+    assert rows[EDITOR] == [["Editor"], ["all", "languages"], ["on"]]
     assert rows[TRANSLATOR][0] == ["Translator", "·", "drafts", "only"]
     # Each language by its own name.
     assert rows[TRANSLATOR][1] == ["Español,", "Français"]
@@ -192,3 +192,14 @@ def test_an_unknown_account_is_a_404(app: Flask) -> None:
     admin = account(app, EMAIL, Role.ADMIN)
     assert admin.get("/admin/users/999999").status_code == 404
     assert admin.get("/admin/users/99999999999999999999").status_code == 404
+
+
+def test_an_admin_who_deletes_their_own_account_is_signed_out(app: Flask) -> None:
+    admin = account(app, EMAIL, Role.ADMIN)
+    with app.app_context():
+        create_user("second@example.org", PASSWORD, Role.ADMIN)
+    path = f"/admin/users/{account_id(app, EMAIL)}"
+    response = admin.post(path + "/delete", data={"csrf_token": csrf_token(admin, path)})
+    assert response.headers["Location"].endswith("/admin/login")
+    assert role_of(app, EMAIL) is None
+    assert admin.get("/admin/").status_code == 302
