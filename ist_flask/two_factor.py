@@ -86,8 +86,8 @@ def start_enrolment(user: User) -> str:
 
 def confirm_enrolment(user: User, code: str) -> list[str] | None:
     """Turn 2FA on if ``code`` is the current code of the secret being
-    enrolled; then the new recovery codes, to be shown once. None when the
-    code is wrong."""
+    enrolled, ending ``user``'s sessions; then the new recovery codes, to be
+    shown once. None when the code is wrong."""
     if user.uses_two_factor or user.totp_secret is None:
         return None
     code = normalise_code(code)
@@ -96,6 +96,9 @@ def confirm_enrolment(user: User, code: str) -> list[str] | None:
         return None
     user.totp_enabled_at = datetime.now(UTC)
     user.totp_last_step = step
+    # Other browsers signed in with the password alone are signed out: a
+    # session stolen before cannot outlive the second factor.
+    user.session_generation += 1
     return replace_recovery_codes(user)
 
 

@@ -72,6 +72,8 @@ def test_a_wrong_code_leaves_two_factor_off(app: Flask) -> None:
 def test_confirming_turns_it_on_and_shows_ten_recovery_codes_kept_hashed(app: Flask) -> None:
     with app.app_context():
         create_user(ADMIN, PASSWORD)
+    elsewhere = app.test_client()
+    sign_in(elsewhere, ADMIN, PASSWORD)
     client = app.test_client()
     sign_in(client, ADMIN, PASSWORD)
     page = parse(client.get("/admin/two-factor"))
@@ -90,6 +92,8 @@ def test_confirming_turns_it_on_and_shows_ten_recovery_codes_kept_hashed(app: Fl
     # Shown once: the page now says it is on, and how many codes are left.
     again = client.get("/admin/two-factor").get_data(as_text=True)
     assert "10 recovery codes are left" in again and codes[0] not in again
+    # The browser signed in with the password alone before is signed out.
+    assert elsewhere.get("/admin/").status_code == 302
 
 
 def test_the_password_alone_does_not_open_the_editor(app: Flask) -> None:

@@ -7,7 +7,7 @@ import time
 
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext
-from flask_login import current_user
+from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from .. import two_factor
@@ -80,6 +80,8 @@ def two_factor_sign_in() -> str | tuple[str, int]:
         recovery_codes = two_factor.confirm_enrolment(user, form.code.data or "")
         if recovery_codes is not None:
             current_app.logger.info("two-factor sign-in turned on for account %s", user.id)
+            # Every other session has ended; this browser signs in again at once.
+            login_user(user)
             return render_template(
                 "admin/recovery_codes.html",
                 logout_form=ConfirmForm(),
