@@ -7,20 +7,20 @@ import sys
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from .account_models import User
 from .accounts import (
     AccountError,
+    all_accounts,
     create_user,
     delete_user,
     end_sessions,
     find_user,
     normalise_email,
+    reset_two_factor,
     set_password,
     set_role,
 )
-from .extensions import db
 from .roles import ROLES, Role
 from .schema import needs_current_schema
 
@@ -100,9 +100,10 @@ def _describe(user: User) -> str:
 @needs_current_schema
 def list_command() -> None:
     """List the accounts."""
-    accounts = db.session.execute(select(User).order_by(User.email)).scalars().all()
+    accounts = all_accounts()
     for user in accounts:
-        click.echo(f"{user.email}\t{_describe(user)}\t{user.created_at:%Y-%m-%d}")
+        two_factor = "2fa on" if user.uses_two_factor else "2fa off"
+        click.echo(f"{user.email}\t{_describe(user)}\t{two_factor}\t{user.created_at:%Y-%m-%d}")
     if not accounts:
         click.echo("No accounts yet: flask users create EMAIL")
 
@@ -130,6 +131,21 @@ def sign_out_everywhere_command(email: str) -> None:
         raise click.ClickException(f"no account for {normalise_email(email)}")
     end_sessions(user)
     click.echo(f"Signed {user.email} out everywhere.")
+
+
+@users.command("reset-2fa")
+@click.argument("email")
+@needs_current_schema
+def reset_two_factor_command(email: str) -> None:
+    """Turn off EMAIL's two-factor sign-in (a lost device); their sessions end."""
+    try:
+        user = reset_two_factor(email)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Two-factor sign-in is off for {user.email}, its recovery codes are gone and "
+        "its sessions ended; they sign in with the password and may enrol again."
+    )
 
 
 @users.command("delete")

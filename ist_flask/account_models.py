@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .models import Model, UTCDateTime
@@ -35,6 +35,13 @@ class User(Model):
     # A translator's translations may be published by them, not only kept as drafts.
     may_publish: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
+    # Two-factor sign-in (two_factor.py): the TOTP secret, kept while the
+    # maintainer enrols and after; 2FA is on only once a code confirmed it.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last 30-second step whose code was accepted: a code is never taken twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+
     languages: Mapped[list[UserLanguage]] = relationship(
         cascade="all, delete-orphan", order_by="UserLanguage.language", lazy="selectin"
     )
@@ -48,6 +55,10 @@ class User(Model):
         """What the session cookie keeps: the id and the session generation
         (Flask-Login's "alternative tokens")."""
         return f"{self.id}.{self.session_generation}"
+
+    @property
+    def uses_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def language_codes(self) -> frozenset[str]:
@@ -64,3 +75,16 @@ class UserLanguage(Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     language: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class RecoveryCode(Model):
+    """One of a maintainer's one-time recovery codes, for a lost device: only
+    its SHA-256 is kept (the codes are random, 80 bits), and it is deleted
+    when used."""
+
+    __tablename__ = "recovery_codes"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    code_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)

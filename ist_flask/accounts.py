@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit
+from . import audit, two_factor
 from .account_models import User, UserLanguage
 from .extensions import db, login_manager
 from .i18n import is_supported
@@ -31,7 +31,8 @@ def _dummy_hash(method: str) -> str:
 
 
 class AccountError(ValueError):
-    """A request about accounts that cannot be carried out; the message says why."""
+    """A request about accounts that cannot be carried out; the message says
+    why, in the maintainer's language in the editor."""
 
 
 def normalise_email(email: str) -> str:
@@ -46,7 +47,9 @@ def find_user(email: str) -> User | None:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(
+            _l("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+        )
 
 
 def _hash(password: str) -> str:
@@ -65,9 +68,9 @@ def create_user(
     Without a role they are an admin, as every maintainer was before roles."""
     address = normalise_email(email)
     if "@" not in address or len(address) > 254:
-        raise AccountError(f"{email!r} is not an e-mail address")
+        raise AccountError(_l("%(address)s is not an e-mail address.", address=repr(email)))
     if find_user(address):
-        raise AccountError(f"{address} already has an account")
+        raise AccountError(_l("%(address)s already has an account.", address=address))
     _check_password(password)
     user = User(
         email=address,
@@ -85,12 +88,12 @@ def _give_role(user: User, role: Role, languages: Iterable[str], may_publish: bo
     codes = sorted(set(languages))
     unknown = [code for code in codes if not is_supported(code)]
     if unknown:
-        raise AccountError(f"not a language of this site: {', '.join(unknown)}")
+        raise AccountError(_l("Not a language of this site: %(codes)s.", codes=", ".join(unknown)))
     if role == Role.TRANSLATOR and not codes:
-        raise AccountError("a translator needs at least one language (--languages fr,es)")
+        raise AccountError(_l("A translator needs at least one language."))
     if role != Role.TRANSLATOR and (codes or may_publish):
         # Admins and editors work in every language and publish anyway.
-        raise AccountError("only translators are given languages and the right to publish")
+        raise AccountError(_l("Only translators are given languages and the right to publish."))
     user.role = role
     user.may_publish = may_publish
     user.languages = [UserLanguage(language=code) for code in codes]
@@ -106,14 +109,40 @@ def _role_words(user: User) -> str:
     return " ".join(words)
 
 
+def all_accounts() -> list[User]:
+    """Every account, by address."""
+    return list(db.session.execute(select(User).order_by(User.email)).scalars())
+
+
+def _keep_an_admin(user: User) -> None:
+    """Refuse to take the last admin away: nobody could manage accounts after."""
+    if user.role != Role.ADMIN:
+        return
+    # Locked rows (on PostgreSQL), so two admins demoting each other at once
+    # cannot both pass this check.
+    admins = db.session.execute(
+        select(User.id).where(User.role == Role.ADMIN).with_for_update()
+    ).all()
+    if len(admins) <= 1:
+        raise AccountError(
+            _l(
+                "%(address)s is the last administrator: make another one first.",
+                address=user.email,
+            )
+        )
+
+
 def set_role(
     email: str, role: Role, languages: Iterable[str] = (), may_publish: bool = False
 ) -> User:
     """Give EMAIL another role (and a translator their languages). Their
-    sessions end, so that no open page keeps rights they no longer have."""
+    sessions end, so that no open page keeps rights they no longer have.
+    The last admin stays an admin. Every change of role goes through here."""
     user = find_user(email)
     if user is None:
         raise AccountError(f"no account for {email}")
+    if role != Role.ADMIN:
+        _keep_an_admin(user)
     _give_role(user, role, languages, may_publish)
     user.session_generation += 1
     audit.log(audit.ROLE, user.email, _role_words(user))
@@ -139,12 +168,26 @@ def end_sessions(user: User) -> None:
 
 
 def delete_user(email: str) -> None:
+    """Delete EMAIL's account (its languages and recovery codes go with it);
+    never the last admin's."""
     user = find_user(email)
     if user is None:
         raise AccountError(f"no account for {email}")
+    _keep_an_admin(user)
     db.session.delete(user)
     audit.log(audit.ROLE, user.email, "deleted")
     db.session.commit()
+
+
+def reset_two_factor(email: str) -> User:
+    """Turn EMAIL's two-factor sign-in off (a lost device): the secret and the
+    recovery codes are forgotten and every session ends; they sign in with
+    the password alone and may enrol again."""
+    user = find_user(email)
+    if user is None:
+        raise AccountError(f"no account for {email}")
+    two_factor.turn_off(user)
+    return user
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -79,6 +79,10 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         # Failed sign-ins the audit log keeps (the latest): strangers make
         # them, so they are bounded; every other event is a maintainer's.
         "AUDIT_FAILED_SIGN_INS_KEPT": 10_000,
+        # Admins and editors without two-factor sign-in are sent to enrol
+        # after signing in and can open nothing else until they have
+        # (translators are not). Off unless IST_REQUIRE_2FA=1.
+        "REQUIRE_2FA": False,
         # Days a browser stays trusted for an account once it signed in there.
         "TRUSTED_DEVICE_DAYS": 365,
         # How long an editor's session lasts without a request (Flask's own

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from revision_helpers import edited, kept, logged, restore, written
 from test_roles import EDITOR, TRANSLATOR, account
+from two_factor_helpers import enrolled, next_code, send_code, sign_in_with_code
 
 from ist_flask.roles import Role
 
@@ -32,6 +33,15 @@ def test_sign_ins_failed_sign_ins_and_sign_outs_are_logged_without_passwords(
     assert all(e.address == "127.0.0.1" for e in events)
     kept_text = " ".join(str(vars(e)) for e in events)
     assert "not the password" not in kept_text and "guess 12345" not in kept_text
+
+
+def test_a_wrong_second_step_code_is_a_failed_sign_in(app: Flask) -> None:
+    secret, _codes = enrolled(app, EMAIL)
+    client = app.test_client()
+    assert sign_in_with_code(client, EMAIL, "000000").status_code == 401
+    assert send_code(client, next_code(secret)).status_code == 302
+    events = [(e.event, e.subject, e.detail) for e in logged(app) if e.event != "role"]
+    assert events == [("sign-in-failed", EMAIL, "code"), ("sign-in", EMAIL, None)]
 
 
 def test_only_the_latest_failed_sign_ins_are_kept(configured_app) -> None:  # type: ignore[no-untyped-def]

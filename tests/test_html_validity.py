@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from admin_helpers import csrf_token, make_maintainer, sign_in
 from flask import Flask
-from pages import PAGE_TYPES
+from pages import PAGE_TYPES, parse
+from pyotp import TOTP
 from quality_tools import VNU_JAR, require
 from sqlalchemy import select
 
+from ist_flask.account_models import User
 from ist_flask.extensions import db
 from ist_flask.models import Statement
 
@@ -63,6 +65,32 @@ def validate(files: list[Path]) -> list[dict]:
     return [m for m in json.loads(result.stdout)["messages"] if m["type"] == "error"]
 
 
+def two_factor_pages(app: Flask) -> dict[str, str]:
+    """The second step of signing in, the recovery codes, a form with an
+    error and the enrolment page once two-factor sign-in is on."""
+    pages = {}
+    client = app.test_client()
+    sign_in(client)
+    page = parse(client.get("/admin/two-factor"))
+    secret = page.cssselect("#totp-secret")[0].text
+    token = page.cssselect("input[name=csrf_token]")[0].get("value")
+    wrong = client.post("/admin/two-factor", data={"csrf_token": token, "code": "x"})
+    pages["wrong enrolment code"] = wrong.get_data(as_text=True)
+    codes = client.post("/admin/two-factor", data={"csrf_token": token, "code": TOTP(secret).now()})
+    pages["recovery codes"] = codes.get_data(as_text=True)
+    pages["two-factor on"] = client.get("/admin/two-factor").get_data(as_text=True)
+    bad_account = client.post("/admin/users/new", data={"csrf_token": token, "email": "x@example.org",
+                              "password": "short", "role": "translator"})  # fmt: skip
+    pages["new account errors"] = bad_account.get_data(as_text=True)
+    second = app.test_client()
+    sign_in(second)
+    pages["second step"] = second.get("/admin/login/code").get_data(as_text=True)
+    token = csrf_token(second, "/admin/login/code")
+    wrong = second.post("/admin/login/code", data={"csrf_token": token, "code": "12"})
+    pages["second step, wrong code"] = wrong.get_data(as_text=True)
+    return pages
+
+
 def test_every_kind_of_page_is_valid_html(app: Flask, tmp_path: Path) -> None:
     client = app.test_client()
     pages: dict[str, str] = {}
@@ -75,6 +103,7 @@ def test_every_kind_of_page_is_valid_html(app: Flask, tmp_path: Path) -> None:
     make_maintainer(app)
     with app.app_context():
         sid = db.session.execute(select(Statement.id)).scalars().first()
+        uid = db.session.execute(select(User.id)).scalars().first()
     for language in EDITOR_LANGUAGES:
         editor = app.test_client()
         headers = {"Accept-Language": language}
@@ -88,6 +117,10 @@ def test_every_kind_of_page_is_valid_html(app: Flask, tmp_path: Path) -> None:
             "/admin/statements/new",
             f"/admin/statements/{sid}/edit",
             f"/admin/statements/{sid}/delete",
+            "/admin/two-factor",
+            "/admin/users",
+            "/admin/users/new",
+            f"/admin/users/{uid}",
         ):
             pages[f"{path} [{language}]"] = editor.get(path, headers=headers).get_data(as_text=True)
         # A preview and a form with errors, as the editor shows them after a POST.
@@ -101,6 +134,8 @@ def test_every_kind_of_page_is_valid_html(app: Flask, tmp_path: Path) -> None:
         pages[f"errors [{language}]"] = editor.post(
             "/admin/statements/new", data=form, headers=headers
         ).get_data(as_text=True)
+
+    pages.update(two_factor_pages(app))
 
     files = []
     for number, html in enumerate(pages.values()):

@@ -58,6 +58,7 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "revisions",
         "audit_events",
         "preview_links",
+        "recovery_codes",
     }
 
 

@@ -100,18 +100,22 @@ def test_the_roles_each_editor_route_admits() -> None:
 
 # a: admin, e: editor, t: translator
 EXPECTED_POLICY: dict[str, str] = {
+    "admin.accounts_list": "a",
     "admin.audit_log": "a",
     "admin.bring_back": "ae",
     "admin.compare_revisions": "aet",
     "admin.create_preview": "ae",
     "admin.delete": "ae",
+    "admin.delete_account": "a",
     "admin.deleted": "ae",
     "admin.edit": "ae",
+    "admin.edit_account": "a",
     "admin.edit_organisation": "ae",
     "admin.edit_topic": "ae",
     "admin.index": "aet",
     "admin.logout": "aet",
     "admin.new": "ae",
+    "admin.new_account": "a",
     "admin.new_organisation": "ae",
     "admin.new_topic": "ae",
     "admin.organisations": "ae",
@@ -120,4 +124,5 @@ EXPECTED_POLICY: dict[str, str] = {
     "admin.revoke_preview": "ae",
     "admin.subscribers": "ae",
     "admin.topics": "ae",
+    "admin.two_factor_sign_in": "aet",
 }

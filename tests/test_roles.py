@@ -149,6 +149,13 @@ def test_set_role_changes_the_rights_and_ends_the_sessions(
 
 
 def test_maintainers_from_before_roles_become_admins(empty_app: Flask) -> None:
+    def read(query: str) -> object:
+        # Read and end the transaction: on PostgreSQL, a migration on another
+        # connection would otherwise wait for it forever.
+        value = db.session.execute(text(query)).scalar_one()
+        db.session.remove()
+        return value
+
     with empty_app.app_context():
         downgrade(revision="0016")
         db.session.execute(
@@ -158,8 +165,9 @@ def test_maintainers_from_before_roles_become_admins(empty_app: Flask) -> None:
             )
         )
         db.session.commit()
+        db.session.remove()
         upgrade(revision="0017")
-        assert db.session.execute(text("SELECT role FROM users")).scalar_one() == "admin"
+        assert read("SELECT role FROM users") == "admin"
         downgrade(revision="0016")
-        assert db.session.execute(text("SELECT count(*) FROM users")).scalar_one() == 1
+        assert read("SELECT count(*) FROM users") == 1
         upgrade()

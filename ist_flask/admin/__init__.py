@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import cast
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import roles
 from ..extensions import login_manager
+from ..two_factor import must_enrol
 from .access import check_role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # Pages an anonymous visitor may see; every other /admin route needs a
 # maintainer whose role may open it (access.py).
-PUBLIC_ENDPOINTS = {"admin.login"}
+PUBLIC_ENDPOINTS = {"admin.login", "admin.login_code"}
+# What a maintainer kept to enrolment (IST_REQUIRE_2FA) may still open.
+ENROLMENT_ENDPOINTS = {"admin.two_factor_sign_in", "admin.logout"}
 
 
 @bp.before_request
@@ -25,6 +28,10 @@ def require_maintainer() -> Response | None:
         return None
     if not current_user.is_authenticated:
         return cast(Response, login_manager.unauthorized())
+    if request.endpoint not in ENROLMENT_ENDPOINTS and must_enrol(
+        current_user, current_app.config["REQUIRE_2FA"]
+    ):
+        return redirect(url_for("admin.two_factor_sign_in"), 303)
     check_role()
     return None
 
@@ -54,6 +61,8 @@ from . import (  # noqa: E402, F401  (routes register on bp)
     groups,
     previews,
     revisions,
+    second_factor,
     statements,
     subscribers,
+    users,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 from werkzeug.wrappers import Response
 
 from .. import audit
+from ..account_models import User
 from ..accounts import authenticate, end_sessions, normalise_email
 from ..extensions import db
 from ..outage import RETRY_AFTER
@@ -25,6 +27,8 @@ from .forms import ConfirmForm, LoginForm
 # A browser that has signed in to an account keeps this signed cookie, which
 # exempts it from that account's ceiling of tries from elsewhere (throttle.py).
 TRUSTED_DEVICE_COOKIE = "ist_trusted_device"
+# The session key of a sign-in whose password was right and whose code is awaited.
+SECOND_STEP_KEY = "second_step"
 
 
 class SignInUnavailable(ServiceUnavailable):
@@ -74,7 +78,7 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def _reserve(attempt: Attempt) -> None:
+def reserve_try(attempt: Attempt) -> None:
     """Take this try's place in the throttle, or refuse it: 429 when a window
     is full, 503 when the counts cannot be reached (Redis away)."""
     try:
@@ -92,9 +96,9 @@ def login() -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("admin/login.html", form=form)
     account = normalise_email(form.email.data or "")
-    attempt = Attempt(account, address_key(request.remote_addr), _trusted_device_of(account))
+    attempt = attempt_for(account)
     # Reserved before the password is checked, so parallel tries cannot overshoot.
-    _reserve(attempt)
+    reserve_try(attempt)
     user = authenticate(account, form.password.data or "")
     if user is None:
         # The address tried, never the password; bounded (audit.py).
@@ -102,17 +106,45 @@ def login() -> str | Response | tuple[str, int]:
         db.session.commit()
         form.password.errors = [gettext("Unknown e-mail address or wrong password.")]
         return render_template("admin/login.html", form=form), 401
+    if user.uses_two_factor:
+        # The password was right, but the session stays signed out until the
+        # code is too; the tries stay counted until then (second_factor.py).
+        await_second_step(user, form.next.data)
+        return redirect(url_for("admin.login_code"))
+    return finish_sign_in(user, attempt, form.next.data)
+
+
+def finish_sign_in(user: User, attempt: Attempt, next_page: str | None) -> Response:
+    """Sign ``user`` in to this browser, once every step has passed."""
     login_throttle().forgive(attempt)
     # A new CSRF token for the signed-in session: one read before signing in
     # (by someone else at this browser, or planted) is worth nothing after.
     session.pop("csrf_token", None)
+    session.pop(SECOND_STEP_KEY, None)
     session.permanent = True  # lasts PERMANENT_SESSION_LIFETIME since the last request
     login_user(user)
     audit.log(audit.SIGN_IN, subject=user.email, actor=user)
     db.session.commit()
-    response = redirect(safe_next(form.next.data))
-    _trust_this_device(response, account)
+    response = redirect(safe_next(next_page))
+    _trust_this_device(response, user.email)
     return response
+
+
+def attempt_for(account: str) -> Attempt:
+    """This request's try at signing in to ``account``, as the throttle counts it."""
+    return Attempt(account, address_key(request.remote_addr), _trusted_device_of(account))
+
+
+def await_second_step(user: User, next_page: str | None) -> None:
+    """Remember, in this browser's session, that ``user`` gave the right
+    password and now owes a code: not a sign-in, nothing in the editor opens."""
+    session.pop("csrf_token", None)
+    session[SECOND_STEP_KEY] = {
+        "user": user.id,
+        "generation": user.session_generation,
+        "next": next_page or "",
+        "since": int(time.time()),
+    }
 
 
 @bp.post("/logout")

@@ -67,6 +67,34 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class CodeForm(FlaskForm):
+    """The code an authenticator app shows, to confirm enrolment."""
+
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("Six digits; the app shows a new one every 30 seconds."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class SecondStepForm(FlaskForm):
+    """The second step of signing in: a code from the app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=64)],
+        description=_l(
+            "The six digits your authenticator app shows, or one of your recovery codes."
+        ),
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
+
+
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token: delete and sign out."""
 
