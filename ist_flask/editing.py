@@ -7,18 +7,20 @@ meantime the save is refused, so nothing is ever silently overwritten.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .content import make_slug, render_markdown
+from .edit_versions import EditConflict, claim_statement, claim_translation
 from .extensions import db
 from .group_editing import set_groups
 from .lead_images import forget_unclaimed_images, image_by_hash
-from .models import SlugRedirect, Statement, Translation
+from .models import SlugRedirect, Statement, Translation, source_text
+
+__all__ = ["EditConflict"]
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,9 @@ class StatementDraft:
     organisation_ids: tuple[int, ...] = ()
     # The SHA-256 of the lead image (stored at upload: lead_images.py); None: no image.
     image_sha256: str | None = None
-
-
-class EditConflict(RuntimeError):
-    """The statement changed since the editor loaded it."""
+    # The version of each language's translation the form was loaded with;
+    # a language missing here had no translation then.
+    known_versions: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -121,26 +122,17 @@ def save_statement(
 ) -> Statement:
     """Create or update a statement from the editor's draft, all or nothing.
 
-    Raises EditConflict when ``statement`` is no longer at ``based_on_version``
-    and SlugTaken when a slug is in use elsewhere; the database is then unchanged.
+    Raises EditConflict when what the draft changes was saved by someone else
+    since the form was loaded: the statement's own fields (``based_on_version``)
+    or a translation (``draft.known_versions``); two languages never conflict.
+    Raises SlugTaken when a slug is in use elsewhere. The database is then unchanged.
     """
     now = datetime.now(UTC)
     if statement is None:
         statement = Statement(version=1)
         db.session.add(statement)
     else:
-        # One UPDATE that checks and raises the version: two saves racing on
-        # the same version cannot both pass it.
-        claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
-            update(Statement)
-            .where(Statement.id == statement.id, Statement.version == based_on_version)
-            .values(version=Statement.version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
-            db.session.rollback()
-            raise EditConflict(str(statement.id))
-        db.session.refresh(statement, ["version"])
+        _claim_versions(statement, draft, based_on_version)
 
     try:
         statement.published_at = draft.published_at
@@ -150,8 +142,11 @@ def save_statement(
         for language, translation in existing.items():
             if language not in draft.translations:
                 statement.translations.remove(translation)
+        original = draft.translations.get(draft.original_language)
+        source = source_text(_as_source(original)) if original is not None else None
         for language, wanted in draft.translations.items():
-            _apply(statement, existing.get(language), language, wanted, now)
+            made_from = None if language == draft.original_language else source
+            apply_translation(statement, existing.get(language), language, wanted, now, made_from)
         set_groups(statement, draft.topic_ids, draft.organisation_ids)
         statement.lead_image = image_by_hash(draft.image_sha256) if draft.image_sha256 else None
         forget_unclaimed_images(now)
@@ -168,13 +163,72 @@ def save_statement(
     return statement
 
 
-def _apply(
+def _own_fields_change(statement: Statement, draft: StatementDraft) -> bool:
+    image = statement.lead_image.sha256 if statement.lead_image is not None else None
+    return (
+        statement.published_at != draft.published_at
+        or statement.status != draft.status
+        or statement.original_language != draft.original_language
+        or {t.id for t in statement.topics} != set(draft.topic_ids)
+        or {o.id for o in statement.organisations} != set(draft.organisation_ids)
+        or image != draft.image_sha256
+    )
+
+
+def _claim_versions(
+    statement: Statement, draft: StatementDraft, based_on_version: int | None
+) -> None:
+    """Claim the version of each part the draft changes (edit_versions.py)."""
+    if _own_fields_change(statement, draft):
+        claim_statement(statement, based_on_version)
+    for translation in list(statement.translations):
+        wanted = draft.translations.get(translation.language)
+        if wanted is None or _changes(translation, wanted):
+            # A removal, too, must be based on the latest text: a translation
+            # someone added while this form was open is never removed unseen.
+            claim_translation(translation, draft.known_versions.get(translation.language))
+    stored = {t.language for t in statement.translations}
+    for language in draft.translations.keys() - stored:
+        if language in draft.known_versions:
+            # Deleted by someone else since the form was loaded.
+            db.session.rollback()
+            raise EditConflict(language)
+
+
+def _changes(translation: Translation, wanted: TranslationDraft) -> bool:
+    return (
+        translation.title != wanted.title.strip()
+        or translation.slug != wanted.slug
+        or (translation.summary or "") != wanted.summary.strip()
+        or (translation.body_source or translation.body) != wanted.markdown
+        or (translation.image_alt or "") != wanted.image_alt.strip()
+        or (translation.image_caption or "") != wanted.image_caption.strip()
+        or (translation.image_credit or "") != wanted.image_credit.strip()
+    )
+
+
+@dataclass(frozen=True)
+class _Source:
+    title: str
+    summary: str | None
+    body: str
+    body_source: str | None
+
+
+def _as_source(wanted: TranslationDraft) -> _Source:
+    return _Source(wanted.title.strip(), wanted.summary.strip() or None, "", wanted.markdown)
+
+
+def apply_translation(
     statement: Statement,
     translation: Translation | None,
     language: str,
     wanted: TranslationDraft,
     now: datetime,
+    made_from: str | None,
 ) -> None:
+    """Write ``wanted`` into the statement's translation in ``language`` (made
+    if ``translation`` is None); ``made_from``: the original's text it follows."""
     slug = wanted.slug
     body = render_markdown(wanted.markdown)
     summary = wanted.summary.strip() or None
@@ -201,6 +255,7 @@ def _apply(
                 body=body,
                 body_source=wanted.markdown,
                 updated_at=now,
+                source_markdown=made_from,
                 **image_texts,
             )
         )
@@ -224,6 +279,8 @@ def _apply(
     if changed:
         # Feeds and the out-of-date check read this time.
         translation.updated_at = now
+        # Written now, from the original as it is now.
+        translation.source_markdown = made_from
 
 
 def delete_statement(statement: Statement) -> None:

@@ -53,6 +53,7 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "pending_activities",
         "sent_articles",
         "user_languages",
+        "translation_drafts",
     }
 
 

@@ -80,6 +80,7 @@ class TranslationFormBase(Form):
     image_alt: StringField
     image_caption: StringField
     image_credit: StringField
+    version: HiddenField
 
     def is_blank(self) -> bool:
         return not any(
@@ -122,6 +123,8 @@ def translation_form_class(limits: TextLimits) -> type[TranslationFormBase]:
             filters=clean,
         ),
         "remove": BooleanField(_l("Remove this translation")),
+        # The translation's version when the form was loaded (edit_versions.py).
+        "version": HiddenField(),
         "image_alt": StringField(
             _l("Image description (alt text)"),
             description=_l(
