@@ -52,6 +52,9 @@ class StatementDraft:
     # The version of each language's translation the form was loaded with;
     # a language missing here had no translation then.
     known_versions: Mapping[str, int] = field(default_factory=dict)
+    # Languages the maintainer left as the form showed them: kept as stored,
+    # even if someone else changed (or added) them meanwhile.
+    untouched: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -140,12 +143,22 @@ def save_statement(
         statement.original_language = draft.original_language
         existing = {t.language: t for t in statement.translations}
         for language, translation in existing.items():
-            if language not in draft.translations:
+            if language not in draft.translations and language not in draft.untouched:
                 statement.translations.remove(translation)
-        original = draft.translations.get(draft.original_language)
-        source = source_text(_as_source(original)) if original is not None else None
-        for language, wanted in draft.translations.items():
-            made_from = None if language == draft.original_language else source
+        changed = [
+            language
+            for language in draft.translations
+            if language not in draft.untouched or language not in existing
+        ]
+        # The original first: the others record the text they follow.
+        for language in sorted(changed, key=lambda code: code != draft.original_language):
+            original = statement.translation(draft.original_language)
+            made_from = (
+                source_text(original)
+                if original is not None and language != draft.original_language
+                else None
+            )
+            wanted = draft.translations[language]
             apply_translation(statement, existing.get(language), language, wanted, now, made_from)
         set_groups(statement, draft.topic_ids, draft.organisation_ids)
         statement.lead_image = image_by_hash(draft.image_sha256) if draft.image_sha256 else None
@@ -182,6 +195,8 @@ def _claim_versions(
     if _own_fields_change(statement, draft):
         claim_statement(statement, based_on_version)
     for translation in list(statement.translations):
+        if translation.language in draft.untouched:
+            continue
         wanted = draft.translations.get(translation.language)
         if wanted is None or _changes(translation, wanted):
             # A removal, too, must be based on the latest text: a translation
@@ -205,18 +220,6 @@ def _changes(translation: Translation, wanted: TranslationDraft) -> bool:
         or (translation.image_caption or "") != wanted.image_caption.strip()
         or (translation.image_credit or "") != wanted.image_credit.strip()
     )
-
-
-@dataclass(frozen=True)
-class _Source:
-    title: str
-    summary: str | None
-    body: str
-    body_source: str | None
-
-
-def _as_source(wanted: TranslationDraft) -> _Source:
-    return _Source(wanted.title.strip(), wanted.summary.strip() or None, "", wanted.markdown)
 
 
 def apply_translation(
