@@ -100,4 +100,3 @@ def test_the_queue_is_paged_in_a_constant_number_of_queries(empty_app: Flask) ->
     with counting(empty_app) as many:
         editor.get("/admin/translate")
     assert len(many) == len(few)
-
