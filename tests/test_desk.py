@@ -16,7 +16,10 @@ from desk_helpers import (
 )
 from flask import Flask
 from pages import parse
+from sqlalchemy import select
 
+from ist_flask.extensions import db
+from ist_flask.reach_models import Announcement
 from ist_flask.roles import Role
 
 
@@ -101,7 +104,14 @@ def test_an_editor_publishes_a_translators_draft(app: Flask) -> None:
     assert live is not None and live.slug == "solidaritat-mit-den-streikenden"
     assert draft(app, sid, "de") is None
     assert editor.get(f"/de/statements/{live.slug}").status_code == 200
+    # Kept pages and feeds are made again (caching.content_changed)…
     assert "Streikenden" in editor.get("/de/feed.atom").get_data(as_text=True)
+    # …and the channels are told, as after the statement editor's save.
+    with app.app_context():
+        announced = db.session.execute(
+            select(Announcement.language).where(Announcement.statement_id == sid)
+        ).scalars()
+        assert "de" in set(announced)
 
 
 def test_a_translator_who_may_publish_publishes(app: Flask) -> None:
