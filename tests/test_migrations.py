@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from builders import add, statement
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from groups_data import add_grouped
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from ist_flask.extensions import db
+from ist_flask.models import Translation, source_text, text_fingerprint
 
 
 def tables(app: Flask) -> set[str]:
@@ -114,3 +116,30 @@ def test_old_group_slugs_go_down_and_up_keeping_the_groups(empty_app: Flask) -> 
         after = db.session.execute(text("SELECT content_version FROM site_state")).scalar_one()
     assert after > before
     assert empty_app.test_client().get("/en/topics/against-war").status_code == 301
+
+
+def test_the_desk_migration_goes_down_and_up_keeping_translations(empty_app: Flask) -> None:
+    """0021 down keeps every statement and translation (drafts, unpublished,
+    go with their table); up again, each translation's fingerprint is what the
+    models compute, so no translation reads as out of date for it."""
+    add(
+        empty_app,
+        statement(
+            "2024-01-01T10:00:00+00:00",
+            {"en": {"title": "One", "summary": "Short."}, "fr": {"title": "Un"}},
+        ),
+    )
+    with empty_app.app_context():
+        downgrade(revision="0017")
+        db.session.remove()
+    assert "translation_drafts" not in tables(empty_app)
+    with empty_app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM translations")).scalar_one() == 2
+        db.session.remove()
+        upgrade()
+        translations = db.session.execute(select(Translation)).scalars().all()
+        assert len(translations) == 2
+        for translation in translations:
+            assert translation.text_sha256 == text_fingerprint(source_text(translation))
+            assert translation.version == 1 and translation.source_markdown is None
+            assert not translation.may_be_outdated()
