@@ -32,7 +32,9 @@ class ChangedParagraph:
 
 
 def paragraphs(text: str) -> list[str]:
-    """The paragraphs of a Markdown text, blank lines between them dropped."""
+    """The paragraphs of a Markdown text, blank lines between them dropped;
+    a browser's CRLF newlines read as newlines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return [part.strip() for part in _PARAGRAPH_BREAK.split(text.strip()) if part.strip()]
 
 

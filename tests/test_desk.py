@@ -51,6 +51,9 @@ def test_arabic_is_written_right_to_left(app: Flask) -> None:
     page = parse(editor.get(desk_path(sid, "ar")))
     body = page.cssselect("form.desk-form textarea[name=body]")[0]
     assert (body.get("lang"), body.get("dir")) == ("ar", "rtl")
+    # The desk itself speaks the maintainer's language, not the one translated into.
+    assert page.get("lang") == "en"
+    assert page.cssselect("label[for=title]")[0].text == "Title"
 
 
 def test_a_drafts_only_translator_keeps_drafts_beside_the_live_translation(app: Flask) -> None:

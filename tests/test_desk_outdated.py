@@ -110,6 +110,8 @@ def test_the_editor_saving_a_translation_records_the_original_it_follows(app: Fl
 
 def test_paragraphs_are_split_on_blank_lines() -> None:
     assert paragraphs("One\nline.\n\n \n\nTwo.\n") == ["One\nline.", "Two."]
+    # As a browser sends a textarea.
+    assert paragraphs("One.\r\n\r\nTwo.") == ["One.", "Two."]
     assert side_by_side("A\n\nB", "α") == [("A", "α"), ("B", "")]
 
 

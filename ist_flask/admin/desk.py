@@ -39,7 +39,9 @@ from .drafts import clash_message
 from .forms import ConfirmForm
 from .statements import STATEMENT_ID
 
-DESK = f"/statements/{STATEMENT_ID}/translate/<lang>"
+# <language>, not <lang>: a view argument named lang sets the editor's own
+# language (i18n.page_language), and the desk speaks the maintainer's.
+DESK = f"/statements/{STATEMENT_ID}/translate/<language>"
 
 Page = str | Response | tuple[str, int]
 
@@ -148,7 +150,8 @@ def _desk(statement: Statement, lang: str, form: DeskFormBase, **extra: object) 
 
 @bp.route(DESK, methods=["GET", "POST"])
 @allow(EVERY_ROLE)
-def desk(statement_id: int, lang: str) -> Page:
+def desk(statement_id: int, language: str) -> Page:
+    lang = language
     statement = _open(statement_id, lang)
     form = desk_form_class(TextLimits.from_config(current_app.config))()
     if request.method == "GET":
@@ -173,7 +176,7 @@ def desk(statement_id: int, lang: str) -> Page:
         return _desk(statement, lang, form, conflict=True), 409
     _after_save(statement, lang, "draft")
     flash(gettext("The draft was saved. It is not on the site."))
-    return redirect(url_for("admin.desk", statement_id=statement.id, lang=lang))
+    return redirect(url_for("admin.desk", statement_id=statement.id, language=lang))
 
 
 def _publish(statement: Statement, lang: str, form: DeskFormBase) -> Page:
@@ -201,7 +204,7 @@ def _publish(statement: Statement, lang: str, form: DeskFormBase) -> Page:
     _published(statement, before)
     _after_save(statement, lang, "publish")
     flash(gettext("Published."))
-    return redirect(url_for("admin.desk", statement_id=statement.id, lang=lang))
+    return redirect(url_for("admin.desk", statement_id=statement.id, language=lang))
 
 
 def _published(statement: Statement, before: dict[str, announcements.Fingerprint]) -> None:
@@ -220,7 +223,8 @@ def _after_save(statement: Statement, lang: str, kind: str) -> None:
 
 @bp.post(f"{DESK}/current")
 @allow(EVERY_ROLE)
-def mark_translation_current(statement_id: int, lang: str) -> Page:
+def mark_translation_current(statement_id: int, language: str) -> Page:
+    lang = language
     statement = _open(statement_id, lang)
     form = MarkCurrentForm()
     if not form.validate_on_submit():
@@ -234,12 +238,13 @@ def mark_translation_current(statement_id: int, lang: str) -> Page:
     content_changed()
     _after_save(statement, lang, "current")
     flash(gettext("Marked as following the original as it is now."))
-    return redirect(url_for("admin.desk", statement_id=statement.id, lang=lang))
+    return redirect(url_for("admin.desk", statement_id=statement.id, language=lang))
 
 
 @bp.post(f"{DESK}/prefill")
 @allow(EVERY_ROLE)
-def prefill_translation(statement_id: int, lang: str) -> Page:
+def prefill_translation(statement_id: int, language: str) -> Page:
+    lang = language
     statement = _open(statement_id, lang)
     translator = configured_translator(current_app.config)
     if translator is None:
@@ -259,4 +264,4 @@ def prefill_translation(statement_id: int, lang: str) -> Page:
                 "Filled in by machine as a draft. Read it against the original before publishing."
             )
         )
-    return redirect(url_for("admin.desk", statement_id=statement.id, lang=lang))
+    return redirect(url_for("admin.desk", statement_id=statement.id, language=lang))
