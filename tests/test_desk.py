@@ -239,3 +239,15 @@ def test_the_statement_editor_never_removes_a_translation_added_meanwhile(app: F
     assert post(editor, edit_path, {**stale, "action": "save"}).status_code == 302
     assert published(app, sid, "es").title == "Solidaridad"
     assert published(app, sid, "en").title == "Changed"
+
+
+def test_deleting_a_statement_deletes_its_drafts(app: Flask) -> None:
+    editor = member(app, EDITOR, Role.EDITOR)
+    sid = written_statement(app, editor)
+    path = desk_path(sid, "de")
+    form = desk_form(editor, path)
+    form.update(title="Entwurf", body="Noch nicht fertig.")
+    assert post(editor, path, {**form, "action": "save"}).status_code == 302
+    assert post(editor, f"/admin/statements/{sid}/delete", {}).status_code == 302
+    assert draft(app, sid, "de") is None
+    assert editor.get(path).status_code == 404

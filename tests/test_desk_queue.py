@@ -100,3 +100,19 @@ def test_the_queue_is_paged_in_a_constant_number_of_queries(empty_app: Flask) ->
     with counting(empty_app) as many:
         editor.get("/admin/translate")
     assert len(many) == len(few)
+
+
+def test_the_statement_list_leads_to_the_desk_in_the_translators_languages(
+    empty_app: Flask,
+) -> None:
+    add(
+        empty_app,
+        statement(
+            "2024-03-01T10:00:00+00:00",
+            {"en": {"title": "Original"}, "fr": {"title": "Traduit"}},
+            original="en",
+        ),
+    )
+    translator = member(empty_app, TRANSLATOR, Role.TRANSLATOR, ("fr",))
+    links = [a.get("href") for a in parse(translator.get("/admin/")).cssselect("a.desk-link")]
+    assert links == ["/admin/statements/1/translate/fr"]

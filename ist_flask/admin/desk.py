@@ -59,6 +59,9 @@ def _open(statement_id: int, lang: str) -> Statement:
         if not roles.may_edit_statements(current_user):
             refuse()
         abort(404)
+    if statement.translation(statement.original_language) is None:
+        # Nothing to translate from (an import can leave a statement so).
+        abort(404)
     return statement
 
 
