@@ -99,13 +99,19 @@ def save_draft(
         if base.draft_version is not None:
             # Published or dropped by someone else since the form was loaded.
             raise EditConflict(language)
-        before = published.source_markdown if published is not None else None
         draft = DraftTranslation(statement_id=statement.id, language=language, version=1)
-        draft.source_markdown = _made_from(statement, base, before)
+        # A draft of a published translation starts from the original that
+        # one was made from, so what changed since stays shown until the
+        # translation is published or marked current; a new translation
+        # follows the original the translator saw.
+        draft.source_markdown = (
+            published.source_markdown
+            if published is not None
+            else _made_from(statement, base, None)
+        )
         db.session.add(draft)
     else:
         _claim_draft(draft, base.draft_version)
-        draft.source_markdown = _made_from(statement, base, draft.source_markdown)
     _fill(draft, text, author)
     draft.needs_review = needs_review
     try:

@@ -4,7 +4,15 @@ word by word, and marking a translation current."""
 from __future__ import annotations
 
 from admin_helpers import post, statement_form
-from desk_helpers import EDITOR, TRANSLATOR, desk_path, member, published, written_statement
+from desk_helpers import (
+    EDITOR,
+    TRANSLATOR,
+    desk_form,
+    desk_path,
+    member,
+    published,
+    written_statement,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from pages import parse
@@ -125,3 +133,20 @@ def test_the_diff_is_per_paragraph_and_per_word() -> None:
     ]
     assert [p.kind for p in text_diff("A.", "A.\n\nB.")] == ["same", "added"]
     assert word_diff("a b", "a b") == word_diff("a  b", "a b")
+
+
+def test_a_draft_keeps_the_diff_until_the_translation_is_published(app: Flask) -> None:
+    editor = member(app, EDITOR, Role.EDITOR)
+    sid = written_statement(app, editor)
+    translator = member(app, TRANSLATOR, Role.TRANSLATOR, ("fr",))
+    change_original(app, editor, sid, "We stand with the strikers, everywhere.")
+    path = desk_path(sid, "fr")
+    form = desk_form(translator, path)
+    form["body"] = "Nous sommes aux côtés des grévistes, partout…"
+    assert post(translator, path, {**form, "action": "save"}).status_code == 302
+    # Half done: what changed in the original is still shown.
+    assert parse(translator.get(path)).cssselect(".desk-diff ins")
+    form = desk_form(editor, path)
+    assert post(editor, path, {**form, "action": "publish"}).status_code == 302
+    assert not parse(translator.get(path)).cssselect(".desk-changes")
+    assert published(app, sid, "fr").body_source.endswith("partout…")
