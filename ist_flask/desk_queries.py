@@ -1,5 +1,6 @@
 """The translation desk's queue: which statements miss, or may have outgrown,
-a translation in the languages asked, newest first, counted in SQL."""
+a translation in the languages asked, or have a draft waiting in them,
+newest first, counted in SQL."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, and_, func, literal, or_, select, union_all
+from sqlalchemy import String, and_, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from .desk_models import DraftTranslation
@@ -19,8 +20,10 @@ from .models import Statement, Translation
 class QueueEntry:
     statement: Statement
     language: str
-    # True: there is no translation yet; False: it may be out of date.
+    # True: there is no translation yet; False: it may be out of date, or
+    # only has a draft waiting.
     missing: bool
+    outdated: bool
     draft: DraftTranslation | None
 
 
@@ -47,6 +50,7 @@ def _pairs(languages: Sequence[str]) -> Any:
             wanted.c.language,
             Statement.published_at,
             translation.id.is_(None).label("missing"),
+            and_(translation.id.is_not(None), original.id.is_not(None), outdated).label("outdated"),
         )
         .select_from(Statement)
         .join(wanted, wanted.c.language != Statement.original_language)
@@ -64,7 +68,17 @@ def _pairs(languages: Sequence[str]) -> Any:
                 original.language == Statement.original_language,
             ),
         )
-        .where(or_(translation.id.is_(None), and_(original.id.is_not(None), outdated)))
+        .where(
+            or_(
+                translation.id.is_(None),
+                and_(original.id.is_not(None), outdated),
+                # A draft waiting to be finished or published.
+                exists().where(
+                    DraftTranslation.statement_id == Statement.id,
+                    DraftTranslation.language == wanted.c.language,
+                ),
+            )
+        )
     )
 
 
@@ -104,6 +118,7 @@ def translation_queue(
             statements[row.statement_id],
             row.language,
             bool(row.missing),
+            bool(row.outdated),
             drafts.get((row.statement_id, row.language)),
         )
         for row in rows

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .content import make_slug, render_markdown
-from .edit_versions import EditConflict, claim_statement, claim_translation
+from .edit_versions import EditConflict, claim_versions, same_imported_html
 from .extensions import db
 from .group_editing import set_groups
 from .lead_images import forget_unclaimed_images, image_by_hash
@@ -135,7 +135,7 @@ def save_statement(
         statement = Statement(version=1)
         db.session.add(statement)
     else:
-        _claim_versions(statement, draft, based_on_version)
+        claim_versions(statement, draft, based_on_version)
 
     try:
         statement.published_at = draft.published_at
@@ -176,52 +176,6 @@ def save_statement(
     return statement
 
 
-def _own_fields_change(statement: Statement, draft: StatementDraft) -> bool:
-    image = statement.lead_image.sha256 if statement.lead_image is not None else None
-    return (
-        statement.published_at != draft.published_at
-        or statement.status != draft.status
-        or statement.original_language != draft.original_language
-        or {t.id for t in statement.topics} != set(draft.topic_ids)
-        or {o.id for o in statement.organisations} != set(draft.organisation_ids)
-        or image != draft.image_sha256
-    )
-
-
-def _claim_versions(
-    statement: Statement, draft: StatementDraft, based_on_version: int | None
-) -> None:
-    """Claim the version of each part the draft changes (edit_versions.py)."""
-    if _own_fields_change(statement, draft):
-        claim_statement(statement, based_on_version)
-    for translation in list(statement.translations):
-        if translation.language in draft.untouched:
-            continue
-        wanted = draft.translations.get(translation.language)
-        if wanted is None or _changes(translation, wanted):
-            # A removal, too, must be based on the latest text: a translation
-            # someone added while this form was open is never removed unseen.
-            claim_translation(translation, draft.known_versions.get(translation.language))
-    stored = {t.language for t in statement.translations}
-    for language in draft.translations.keys() - stored:
-        if language in draft.known_versions:
-            # Deleted by someone else since the form was loaded.
-            db.session.rollback()
-            raise EditConflict(language)
-
-
-def _changes(translation: Translation, wanted: TranslationDraft) -> bool:
-    return (
-        translation.title != wanted.title.strip()
-        or translation.slug != wanted.slug
-        or (translation.summary or "") != wanted.summary.strip()
-        or (translation.body_source or translation.body) != wanted.markdown
-        or (translation.image_alt or "") != wanted.image_alt.strip()
-        or (translation.image_caption or "") != wanted.image_caption.strip()
-        or (translation.image_credit or "") != wanted.image_credit.strip()
-    )
-
-
 def apply_translation(
     statement: Statement,
     translation: Translation | None,
@@ -233,7 +187,13 @@ def apply_translation(
     """Write ``wanted`` into the statement's translation in ``language`` (made
     if ``translation`` is None); ``made_from``: the original's text it follows."""
     slug = wanted.slug
+    markdown: str | None = wanted.markdown
     body = render_markdown(wanted.markdown)
+    if same_imported_html(translation, wanted.markdown):
+        # HTML that came by import, given back as it was shown: kept as it
+        # is, not rendered again as Markdown (which would change its words).
+        assert translation is not None
+        body, markdown = translation.body, None
     summary = wanted.summary.strip() or None
     image_texts = {
         "image_alt": wanted.image_alt.strip() or None,
@@ -276,7 +236,7 @@ def apply_translation(
     translation.slug = slug
     translation.summary = summary
     translation.body = body
-    translation.body_source = wanted.markdown
+    translation.body_source = markdown
     for name, value in image_texts.items():
         setattr(translation, name, value)
     if changed:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from admin_helpers import post, statement_form
 from builders import add, numbered, statement
-from desk_helpers import EDITOR, TRANSLATOR, member
+from desk_helpers import EDITOR, TRANSLATOR, desk_form, desk_path, member
 from flask import Flask
 from flask.testing import FlaskClient
 from pages import parse
@@ -116,3 +116,21 @@ def test_the_statement_list_leads_to_the_desk_in_the_translators_languages(
     translator = member(empty_app, TRANSLATOR, Role.TRANSLATOR, ("fr",))
     links = [a.get("href") for a in parse(translator.get("/admin/")).cssselect("a.desk-link")]
     assert links == ["/admin/statements/1/translate/fr"]
+
+
+def test_a_draft_waiting_for_an_editor_is_in_the_queue(empty_app: Flask) -> None:
+    add(
+        empty_app,
+        statement(
+            "2024-03-01T10:00:00+00:00",
+            {"en": {"title": "Original"}, "fr": {"title": "Traduit"}},
+            original="en",
+        ),
+    )
+    translator = member(empty_app, TRANSLATOR, Role.TRANSLATOR, ("fr",))
+    path = desk_path(1, "fr")
+    form = desk_form(translator, path)
+    form["title"] = "Traduit, mieux"
+    assert post(translator, path, {**form, "action": "save"}).status_code == 302
+    editor = member(empty_app, EDITOR, Role.EDITOR)
+    assert ("Original", "Français", "draft saved") in rows(editor)
