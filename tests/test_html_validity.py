@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from admin_helpers import csrf_token, make_maintainer, sign_in
-from desk_helpers import desk_path
+from desk_helpers import desk_path, member
 from flask import Flask
 from pages import PAGE_TYPES
 from quality_tools import VNU_JAR, require
@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ist_flask.extensions import db
 from ist_flask.models import Statement
+from ist_flask.roles import Role
 
 # Slow: the Nu HTML Checker, on Java. `pytest -m "not slow"` leaves it out of the quick loop.
 pytestmark = pytest.mark.slow
@@ -129,6 +130,11 @@ def test_every_kind_of_page_is_valid_html(app: Flask, tmp_path: Path) -> None:
         )
         assert refused.status_code == 422
         pages[f"desk errors [{language}]"] = refused.get_data(as_text=True)
+
+    # A translator's list, with its links to the desk.
+    translator = member(app, "translator@example.org", Role.TRANSLATOR, ("fr", "ar"))
+    pages["/admin/ [translator]"] = translator.get("/admin/").get_data(as_text=True)
+    assert "desk-link" in pages["/admin/ [translator]"]
 
     files = []
     for number, html in enumerate(pages.values()):
