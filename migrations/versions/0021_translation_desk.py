@@ -84,13 +84,16 @@ def _fingerprint_translations():
     rows = bind.execute(
         sa.text("SELECT id, title, summary, body, body_source FROM translations")
     ).all()
+    fingerprints = []
     for row in rows:
         summary = f"{row.summary}\n\n" if row.summary is not None else ""
         body = row.body_source if row.body_source is not None else row.body
         text = f"# {row.title}\n\n{summary}{body}"
+        fingerprints.append({"sha": hashlib.sha256(text.encode()).hexdigest(), "id": row.id})
+    if fingerprints:
+        # One executemany, not a round trip a row.
         bind.execute(
-            sa.text("UPDATE translations SET text_sha256 = :sha WHERE id = :id"),
-            {"sha": hashlib.sha256(text.encode()).hexdigest(), "id": row.id},
+            sa.text("UPDATE translations SET text_sha256 = :sha WHERE id = :id"), fingerprints
         )
 
 
