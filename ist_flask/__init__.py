@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
         secure_cookies_on_https,
         websub_hubs,
     )
+    from .machine_translation import check_machine_translation
 
     app.config.from_mapping(default_config(app.instance_path, PROJECT_ROOT))
     if test_config is None:
@@ -43,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     check_mail(app.config)
     check_activitypub(app.config)
     check_previews(app.config)
+    check_machine_translation(app.config)
     bound_request_bodies(app.config)
     secure_cookies_on_https(app.config)
     database_timeouts(app.config)

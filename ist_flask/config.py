@@ -145,6 +145,11 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         # loopback or link-local addresses: for tests and local development
         # only, never where strangers can name an address.
         "ACTIVITYPUB_PRIVATE_NETWORKS": False,
+        # The desk's machine pre-fill (machine_translation.py): off, or
+        # "libretranslate" (needs the URL) or "deepl" (needs the key).
+        "MACHINE_TRANSLATION": None,
+        "MACHINE_TRANSLATION_URL": None,
+        "MACHINE_TRANSLATION_KEY": None,
     }
 
 

@@ -7,18 +7,20 @@ meantime the save is refused, so nothing is ever silently overwritten.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from .content import make_slug, render_markdown
+from .edit_versions import EditConflict, claim_versions, same_imported_html
 from .extensions import db
 from .group_editing import set_groups
 from .lead_images import forget_unclaimed_images, image_by_hash
-from .models import SlugRedirect, Statement, Translation
+from .models import SlugRedirect, Statement, Translation, source_text
+
+__all__ = ["EditConflict"]
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,12 @@ class StatementDraft:
     organisation_ids: tuple[int, ...] = ()
     # The SHA-256 of the lead image (stored at upload: lead_images.py); None: no image.
     image_sha256: str | None = None
-
-
-class EditConflict(RuntimeError):
-    """The statement changed since the editor loaded it."""
+    # The version of each language's translation the form was loaded with;
+    # a language missing here had no translation then.
+    known_versions: Mapping[str, int] = field(default_factory=dict)
+    # Languages the maintainer left as the form showed them: kept as stored,
+    # even if someone else changed (or added) them meanwhile.
+    untouched: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -121,26 +125,17 @@ def save_statement(
 ) -> Statement:
     """Create or update a statement from the editor's draft, all or nothing.
 
-    Raises EditConflict when ``statement`` is no longer at ``based_on_version``
-    and SlugTaken when a slug is in use elsewhere; the database is then unchanged.
+    Raises EditConflict when what the draft changes was saved by someone else
+    since the form was loaded: the statement's own fields (``based_on_version``)
+    or a translation (``draft.known_versions``); two languages never conflict.
+    Raises SlugTaken when a slug is in use elsewhere. The database is then unchanged.
     """
     now = datetime.now(UTC)
     if statement is None:
         statement = Statement(version=1)
         db.session.add(statement)
     else:
-        # One UPDATE that checks and raises the version: two saves racing on
-        # the same version cannot both pass it.
-        claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
-            update(Statement)
-            .where(Statement.id == statement.id, Statement.version == based_on_version)
-            .values(version=Statement.version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
-            db.session.rollback()
-            raise EditConflict(str(statement.id))
-        db.session.refresh(statement, ["version"])
+        claim_versions(statement, draft, based_on_version)
 
     try:
         statement.published_at = draft.published_at
@@ -148,10 +143,23 @@ def save_statement(
         statement.original_language = draft.original_language
         existing = {t.language: t for t in statement.translations}
         for language, translation in existing.items():
-            if language not in draft.translations:
+            if language not in draft.translations and language not in draft.untouched:
                 statement.translations.remove(translation)
-        for language, wanted in draft.translations.items():
-            _apply(statement, existing.get(language), language, wanted, now)
+        changed = [
+            language
+            for language in draft.translations
+            if language not in draft.untouched or language not in existing
+        ]
+        # The original first: the others record the text they follow.
+        for language in sorted(changed, key=lambda code: code != draft.original_language):
+            original = statement.translation(draft.original_language)
+            made_from = (
+                source_text(original)
+                if original is not None and language != draft.original_language
+                else None
+            )
+            wanted = draft.translations[language]
+            apply_translation(statement, existing.get(language), language, wanted, now, made_from)
         set_groups(statement, draft.topic_ids, draft.organisation_ids)
         statement.lead_image = image_by_hash(draft.image_sha256) if draft.image_sha256 else None
         forget_unclaimed_images(now)
@@ -168,15 +176,24 @@ def save_statement(
     return statement
 
 
-def _apply(
+def apply_translation(
     statement: Statement,
     translation: Translation | None,
     language: str,
     wanted: TranslationDraft,
     now: datetime,
+    made_from: str | None,
 ) -> None:
+    """Write ``wanted`` into the statement's translation in ``language`` (made
+    if ``translation`` is None); ``made_from``: the original's text it follows."""
     slug = wanted.slug
+    markdown: str | None = wanted.markdown
     body = render_markdown(wanted.markdown)
+    if same_imported_html(translation, wanted.markdown):
+        # HTML that came by import, given back as it was shown: kept as it
+        # is, not rendered again as Markdown (which would change its words).
+        assert translation is not None
+        body, markdown = translation.body, None
     summary = wanted.summary.strip() or None
     image_texts = {
         "image_alt": wanted.image_alt.strip() or None,
@@ -201,6 +218,7 @@ def _apply(
                 body=body,
                 body_source=wanted.markdown,
                 updated_at=now,
+                source_markdown=made_from,
                 **image_texts,
             )
         )
@@ -218,12 +236,14 @@ def _apply(
     translation.slug = slug
     translation.summary = summary
     translation.body = body
-    translation.body_source = wanted.markdown
+    translation.body_source = markdown
     for name, value in image_texts.items():
         setattr(translation, name, value)
     if changed:
         # Feeds and the out-of-date check read this time.
         translation.updated_at = now
+        # Written now, from the original as it is now.
+        translation.source_markdown = made_from
 
 
 def delete_statement(statement: Statement) -> None:

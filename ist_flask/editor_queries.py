@@ -36,6 +36,9 @@ def _with_listed_translations() -> Any:
         Translation.title,
         Translation.slug,
         Translation.updated_at,
+        # What Translation.may_be_outdated compares.
+        Translation.text_sha256,
+        Translation.source_sha256,
     )
 
 

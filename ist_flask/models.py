@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import (
     BigInteger,
@@ -42,6 +43,9 @@ __all__ = [
     "Statement",
     "StatementImage",
     "Translation",
+    "source_text",
+    "source_text_of",
+    "text_fingerprint",
 ]
 
 
@@ -172,6 +176,16 @@ class Translation(Model):
     image_alt: Mapped[str | None] = mapped_column(String(ALT_MAX_LENGTH))
     image_caption: Mapped[str | None] = mapped_column(String(CAPTION_MAX_LENGTH))
     image_credit: Mapped[str | None] = mapped_column(String(CREDIT_MAX_LENGTH))
+    # Raised by every save that changes this translation, so that two people
+    # saving the same language conflict and two languages never do (0021).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The original's text (source_text) this translation was last made or
+    # confirmed from; None for translations saved before 0021 and originals.
+    source_markdown: Mapped[str | None] = mapped_column(Text)
+    # SHA-256 of this translation's own source_text, and of source_markdown:
+    # small enough for lists and queues to compare without loading texts.
+    text_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
 
     statement: Mapped[Statement] = relationship(back_populates="translations")
     old_slugs: Mapped[list[SlugRedirect]] = relationship(
@@ -179,11 +193,48 @@ class Translation(Model):
     )
 
     def may_be_outdated(self) -> bool:
-        """Whether the original was edited after this translation was last updated."""
+        """Whether the original's text differs from the text this translation
+        was made from; for a translation made before that text was kept, whether
+        the original was edited after this translation was last updated."""
         if self.language == self.statement.original_language:
             return False
         original = self.statement.translation(self.statement.original_language)
-        return original is not None and original.updated_at > self.updated_at
+        if original is None:
+            return False
+        if self.source_sha256 is not None:
+            return original.text_sha256 != self.source_sha256
+        return original.updated_at > self.updated_at
+
+
+class SourceTexts(Protocol):
+    """What source_text reads of a translation (a Translation or a draft)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str | None: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def body_source(self) -> str | None: ...
+
+
+def text_fingerprint(text: str) -> str:
+    """The SHA-256 of a text, in hex: what outdated checks compare."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def source_text(original: SourceTexts) -> str:
+    """The original's words as one Markdown text: its title as a heading, its
+    summary, its body. What a translation keeps as the text it was made from;
+    its SHA-256 is kept in text_sha256 (_derive_texts)."""
+    return source_text_of(original.title, original.summary, original.body, original.body_source)
+
+
+def source_text_of(title: str, summary: str | None, body: str, body_source: str | None) -> str:
+    """source_text, from the columns' values."""
+    summary_part = f"{summary}\n\n" if summary is not None else ""
+    return f"# {title}\n\n{summary_part}{body_source if body_source is not None else body}"
 
 
 @event.listens_for(Translation, "before_insert")
@@ -193,6 +244,10 @@ def _derive_texts(_mapper: Mapper[Translation], _connection: object, target: Tra
     # show an excerpt, and no writer can forget to keep them in step.
     for name, value in derived_texts(target.body, target.summary).items():
         setattr(target, name, value)
+    target.text_sha256 = text_fingerprint(source_text(target))
+    target.source_sha256 = (
+        text_fingerprint(target.source_markdown) if target.source_markdown is not None else None
+    )
 
 
 class SlugRedirect(Model):
@@ -274,9 +329,10 @@ class SiteState(Model):
     content_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
-# The accounts', groups', subscribers', fediverse, revision and preview models refer to Statement: they are mapped once it is.
+# The accounts', drafts', groups', subscribers', fediverse, revision and preview models refer to Statement: they are mapped once it is.
 from . import (  # noqa: E402, F401
     account_models,
+    desk_models,  # after account_models: a draft names its author
     fediverse_models,
     group_models,
     preview_models,

@@ -98,6 +98,9 @@ LISTED_COLUMNS = (
     Translation.excerpt,
     Translation.updated_at,
     Translation.image_alt,
+    # What Translation.may_be_outdated compares (64 characters each).
+    Translation.text_sha256,
+    Translation.source_sha256,
 )
 # What a page reads of a lead image to show it: never its bytes.
 PICTURED_COLUMNS = (Image.sha256, Image.media_type, Image.width, Image.height)

@@ -6,6 +6,7 @@ leaves a redirect, the version check refuses a save made meanwhile."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -72,7 +73,11 @@ def restore(statement: Statement, state: Snapshot) -> Statement:
     Raises SlugTaken when another statement has (or had) one of its slugs,
     and EditConflict when the statement is saved meanwhile; nothing changes then.
     """
-    draft = draft_from(state)
+    # Based on the statement as it is now: each translation's current version.
+    draft = replace(
+        draft_from(state),
+        known_versions={t.language: t.version for t in statement.translations},
+    )
     _refuse_clashes(draft, statement.id)
     return save_statement(statement, draft, statement.version)
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from . import audit
 from .content import PUBLISHED
+from .desk_models import DraftTranslation
 from .extensions import db
 from .models import Statement
 from .revision_models import Revision
@@ -42,6 +43,16 @@ STATEMENT_FIELDS = (
     "topic_ids",
     "organisation_ids",
     "image_sha256",
+)
+DRAFT_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "markdown",
+    "image_alt",
+    "image_caption",
+    "image_credit",
+    "needs_review",
 )
 TRANSLATION_FIELDS = (
     "title",
@@ -73,6 +84,16 @@ def snapshot(statement: Statement | None) -> Snapshot:
             t.language: {name: getattr(t, name) for name in TRANSLATION_FIELDS}
             for t in statement.translations
         },
+        # Translations not on the site yet (the desk's drafts): kept, compared,
+        # but never written back by a restore, which restores what readers saw.
+        "drafts": {
+            draft.language: {name: getattr(draft, name) for name in DRAFT_FIELDS}
+            for draft in db.session.execute(
+                select(DraftTranslation)
+                .where(DraftTranslation.statement_id == statement.id)
+                .order_by(DraftTranslation.language)
+            ).scalars()
+        },
     }
 
 
@@ -90,7 +111,17 @@ def changes(before: Snapshot, after: Snapshot) -> dict[str, Any]:
             languages[language] = "removed"
         elif _visible(old[language]) != _visible(new[language]):
             languages[language] = "changed"
-    return {"fields": fields, "languages": languages}
+    old_drafts: Mapping[str, Any] = before.get("drafts", {})
+    new_drafts: Mapping[str, Any] = after.get("drafts", {})
+    drafts = sorted(
+        language
+        for language in set(old_drafts) | set(new_drafts)
+        if old_drafts.get(language) != new_drafts.get(language)
+    )
+    found: dict[str, Any] = {"fields": fields, "languages": languages}
+    if drafts:
+        found["drafts"] = drafts
+    return found
 
 
 def _visible(translation: Mapping[str, Any]) -> dict[str, Any]:

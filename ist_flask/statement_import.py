@@ -24,7 +24,14 @@ from .extensions import db, without_statement_timeout
 from .group_import import group_problems, link_statements, write_groups
 from .import_pipeline import PreparedStatement, PreparedTranslation, prepared_batches
 from .lead_images import stored_image
-from .models import SlugRedirect, Statement, StatementImage, Translation
+from .models import (
+    SlugRedirect,
+    Statement,
+    StatementImage,
+    Translation,
+    source_text_of,
+    text_fingerprint,
+)
 from .queries import LOOKUP_CHUNK
 from .search import SQLITE_INDEX
 from .statement_file import StatementFileError, inspect_statement_file
@@ -220,6 +227,10 @@ def _write_batch(
                     "summary": t.summary,
                     "body": t.body,
                     "body_source": t.markdown,
+                    # models._derive_texts's, which this INSERT passes by.
+                    "text_sha256": text_fingerprint(
+                        source_text_of(t.title, t.summary, t.body, t.markdown)
+                    ),
                     "search_text": p.search_text,
                     "excerpt": p.excerpt,
                     "updated_at": t.updated or statement.record.published,

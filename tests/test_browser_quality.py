@@ -90,8 +90,14 @@ def test_no_page_has_an_axe_violation_in_light_or_dark(
         "/admin/statements/new",
         "/admin/statements/1/edit",
         "/admin/statements/1/delete",
+        # The translation desk: its queue, a translation, a missing one right to left.
+        "/admin/translate",
+        "/admin/statements/2/translate/fr",
+        "/admin/statements/1/translate/ar",
     ):
         page.goto(site + path)
+        if "/translate/" in path:
+            assert page.locator("form.desk-form").count() == 1, path
         found[path] = axe_violations(page)
     page.context.close()
     assert {path: v for path, v in found.items() if v} == {}

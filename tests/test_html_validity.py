@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from admin_helpers import csrf_token, make_maintainer, sign_in
+from desk_helpers import desk_path, member
 from flask import Flask
 from pages import PAGE_TYPES, parse
 from pyotp import TOTP
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from ist_flask.account_models import User
 from ist_flask.extensions import db
 from ist_flask.models import Statement
+from ist_flask.roles import Role
 
 # Slow: the Nu HTML Checker, on Java. `pytest -m "not slow"` leaves it out of the quick loop.
 pytestmark = pytest.mark.slow
@@ -104,6 +106,18 @@ def test_every_kind_of_page_is_valid_html(app: Flask, tmp_path: Path) -> None:
     with app.app_context():
         sid = db.session.execute(select(Statement.id)).scalars().first()
         uid = db.session.execute(select(User.id)).scalars().first()
+        # A statement translated at least once, for the desk.
+        statement = max(
+            db.session.execute(select(Statement)).scalars(), key=lambda s: len(s.translations)
+        )
+        present = [t.language for t in statement.translations]
+        other = next(t for t in statement.translations if t.language != statement.original_language)
+        # As if the original had changed since this translation was made.
+        other.source_markdown = "# An older original\n\nWith a paragraph since rewritten."
+        db.session.commit()
+        absent = next(code for code in ("ar", "tr", "el", "ru", "de") if code not in present)
+        desk_languages = [other.language, absent]
+        statement_id = statement.id
     for language in EDITOR_LANGUAGES:
         editor = app.test_client()
         headers = {"Accept-Language": language}
@@ -134,6 +148,26 @@ def test_every_kind_of_page_is_valid_html(app: Flask, tmp_path: Path) -> None:
         pages[f"errors [{language}]"] = editor.post(
             "/admin/statements/new", data=form, headers=headers
         ).get_data(as_text=True)
+        # The translation desk: its queue, a translation there is and one
+        # there is not, right to left, and what changed in the original.
+        for path in [
+            "/admin/translate",
+            *(desk_path(statement_id, code) for code in desk_languages),
+        ]:
+            pages[f"{path} [{language}]"] = editor.get(path, headers=headers).get_data(as_text=True)
+        desk = desk_path(statement_id, desk_languages[0])
+        assert "<del>" in pages[f"{desk} [{language}]"]
+        token = csrf_token(editor, desk)
+        refused = editor.post(
+            desk, data={"csrf_token": token, "title": "", "action": "publish"}, headers=headers
+        )
+        assert refused.status_code == 422
+        pages[f"desk errors [{language}]"] = refused.get_data(as_text=True)
+
+    # A translator's list, with its links to the desk.
+    translator = member(app, "translator@example.org", Role.TRANSLATOR, ("fr", "ar"))
+    pages["/admin/ [translator]"] = translator.get("/admin/").get_data(as_text=True)
+    assert "desk-link" in pages["/admin/ [translator]"]
 
     pages.update(two_factor_pages(app))
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from admin_helpers import make_maintainer, sign_in
+from builders import add, statement
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from groups_data import add_grouped
 from preview_helpers import add_unpublished, link_urls, make_link
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from ist_flask.extensions import db
+from ist_flask.models import Translation, source_text, text_fingerprint
 
 
 def tables(app: Flask) -> set[str]:
@@ -59,6 +61,7 @@ def test_downgrade_to_base_and_upgrade_again(empty_app: Flask) -> None:
         "audit_events",
         "preview_links",
         "recovery_codes",
+        "translation_drafts",
     }
 
 
@@ -157,3 +160,30 @@ def test_preview_links_go_down_and_up_keeping_statements_and_accounts(app: Flask
     sign_in(editor)
     assert make_link(editor, draft).status_code == 302
     assert app.test_client().get(link_urls(editor, draft)[0]).status_code == 302
+
+
+def test_the_desk_migration_goes_down_and_up_keeping_translations(empty_app: Flask) -> None:
+    """0021 down keeps every statement and translation (drafts, unpublished,
+    go with their table); up again, each translation's fingerprint is what the
+    models compute, so no translation reads as out of date for it."""
+    add(
+        empty_app,
+        statement(
+            "2024-01-01T10:00:00+00:00",
+            {"en": {"title": "One", "summary": "Short."}, "fr": {"title": "Un"}},
+        ),
+    )
+    with empty_app.app_context():
+        downgrade(revision="0017")
+        db.session.remove()
+    assert "translation_drafts" not in tables(empty_app)
+    with empty_app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM translations")).scalar_one() == 2
+        db.session.remove()
+        upgrade()
+        translations = db.session.execute(select(Translation)).scalars().all()
+        assert len(translations) == 2
+        for translation in translations:
+            assert translation.text_sha256 == text_fingerprint(source_text(translation))
+            assert translation.version == 1 and translation.source_markdown is None
+            assert not translation.may_be_outdated()

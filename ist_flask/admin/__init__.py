@@ -58,8 +58,10 @@ def never_cache(response: Response) -> Response:
 from . import (  # noqa: E402, F401  (routes register on bp)
     audit_log,
     auth,
+    desk,
     groups,
     previews,
+    queue,
     revisions,
     second_factor,
     statements,

@@ -44,6 +44,9 @@ def fill_form(form: StatementFormBase, statement: Statement) -> None:
             section.image_alt.data = translation.image_alt or ""
             section.image_caption.data = translation.image_caption or ""
             section.image_credit.data = translation.image_credit or ""
+            section.version.data = str(translation.version)
+    for section in form.translation_forms().values():
+        section.loaded.data = section.fingerprint()
 
 
 def read_draft(
@@ -79,6 +82,16 @@ def read_draft(
         topic_ids=tuple(form.topics.data or ()),
         organisation_ids=tuple(form.signatories.data or ()),
         image_sha256=form.wanted_image(),
+        untouched=frozenset(
+            language
+            for language, section in form.translation_forms().items()
+            if section.loaded.data == section.fingerprint()
+        ),
+        known_versions={
+            language: int(section.version.data)
+            for language, section in form.translation_forms().items()
+            if (section.version.data or "").isdecimal()
+        },
     )
 
 

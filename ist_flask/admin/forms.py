@@ -49,7 +49,7 @@ from ..images import (
     TOO_LARGE,
     TOO_MANY_PIXELS,
 )
-from ..models import DRAFT, PUBLISHED
+from ..models import DRAFT, PUBLISHED, text_fingerprint
 from ..preview_links import DEFAULT_DAYS as DEFAULT_PREVIEW_DAYS
 
 
@@ -138,6 +138,28 @@ class TranslationFormBase(Form):
     image_alt: StringField
     image_caption: StringField
     image_credit: StringField
+    version: HiddenField
+    loaded: HiddenField
+
+    def fingerprint(self) -> str:
+        """A digest of this language's fields as they are now; kept in ``loaded``
+        when the form opens, so that a save can tell the languages the
+        maintainer changed from those left as they were (editing.py)."""
+        # As a browser sends them back: CRLF newlines, the textarea's first
+        # newline dropped; spaces around a field never make a change.
+        words = [
+            (field.data or "").replace("\r\n", "\n").strip()
+            for field in (
+                self.title,
+                self.slug,
+                self.summary,
+                self.body,
+                self.image_alt,
+                self.image_caption,
+                self.image_credit,
+            )
+        ]
+        return text_fingerprint("\x00".join([*words, "remove" if self.remove.data else ""]))
 
     def is_blank(self) -> bool:
         return not any(
@@ -180,6 +202,9 @@ def translation_form_class(limits: TextLimits) -> type[TranslationFormBase]:
             filters=clean,
         ),
         "remove": BooleanField(_l("Remove this translation")),
+        # The translation's version when the form was loaded (edit_versions.py).
+        "version": HiddenField(),
+        "loaded": HiddenField(),
         "image_alt": StringField(
             _l("Image description (alt text)"),
             description=_l(

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import LazyString
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -106,4 +106,20 @@ def compare(older: Snapshot, newer: Snapshot) -> list[FieldDiff]:
             diff = text_diff(_text(old_texts.get(code), name), _text(new_texts.get(code), name))
             if changed(diff):
                 diffs.append(FieldDiff(str(label), code, diff))
+    old_drafts: Mapping[str, Any] = older.get("drafts") or {}
+    new_drafts: Mapping[str, Any] = newer.get("drafts") or {}
+    for code in sorted(set(old_drafts) | set(new_drafts)):
+        for name, label in TRANSLATION_LABELS.items():
+            diff = text_diff(
+                _draft_text(old_drafts.get(code), name), _draft_text(new_drafts.get(code), name)
+            )
+            if changed(diff):
+                diffs.append(FieldDiff(f"{label} ({gettext('draft')})", code, diff))
     return diffs
+
+
+def _draft_text(draft: Mapping[str, Any] | None, name: str) -> str:
+    # A draft keeps its Markdown as "markdown" (desk_models.DraftTranslation).
+    if draft is None:
+        return ""
+    return str(draft.get("markdown" if name == "text" else name) or "")

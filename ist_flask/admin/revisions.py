@@ -45,6 +45,7 @@ def change_summary(revision: Revision) -> str:
     words = [str(STATEMENT_LABELS[name]) for name in revision.changes.get("fields", [])]
     languages: dict[str, Any] = revision.changes.get("languages", {})
     words += [f"{code} ({CHANGE_WORDS[how]})" for code, how in languages.items()]
+    words += [f"{code} ({gettext('draft')})" for code in revision.changes.get("drafts", [])]
     return ", ".join(words) or str(gettext("nothing"))
 
 

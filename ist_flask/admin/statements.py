@@ -118,6 +118,8 @@ def _filled(form: StatementFormBase, statement: Statement | None) -> StatementFo
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     form.published_at.data = datetime.now(zone).replace(second=0, microsecond=0, tzinfo=None)
     form.version.data = ""
+    for section in form.translation_forms().values():
+        section.loaded.data = section.fingerprint()
     return form
 
 
