@@ -9,8 +9,12 @@ from difflib import SequenceMatcher
 from itertools import zip_longest
 from typing import Literal
 
+import lxml.html
+
 # One or more blank lines end a paragraph (Markdown's rule).
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+# What imported HTML starts with: the sanitiser's block elements.
+_HTML_BLOCK = re.compile(r"<(p|h[1-6]|ul|ol|blockquote|pre|div|figure|table|hr)\b", re.IGNORECASE)
 
 Kind = Literal["same", "added", "removed"]
 
@@ -33,9 +37,35 @@ class ChangedParagraph:
 
 def paragraphs(text: str) -> list[str]:
     """The paragraphs of a Markdown text, blank lines between them dropped;
-    a browser's CRLF newlines read as newlines."""
+    a browser's CRLF newlines read as newlines. Imported HTML (a translation
+    with no Markdown) is read by its blocks, as words without their tags: a
+    translator compares what readers see, not markup."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [part.strip() for part in _PARAGRAPH_BREAK.split(text.strip()) if part.strip()]
+    found: list[str] = []
+    for part in _PARAGRAPH_BREAK.split(text.strip()):
+        part = part.strip()
+        if _HTML_BLOCK.match(part):
+            found.extend(_html_paragraphs(part))
+        elif part:
+            found.append(part)
+    return found
+
+
+def _html_paragraphs(html: str) -> list[str]:
+    found: list[str] = []
+    for node in lxml.html.fragments_fromstring(html):
+        if isinstance(node, str):
+            words = " ".join(node.split())
+            if words:
+                found.append(words)
+            continue
+        # A list's items are its paragraphs; any other block is one.
+        blocks = node.findall("li") if node.tag in ("ul", "ol") else [node]
+        for block in blocks:
+            words = " ".join(block.text_content().split())
+            if words:
+                found.append(words)
+    return found
 
 
 def side_by_side(original: str, translation: str) -> list[tuple[str, str]]:

@@ -16,11 +16,11 @@ from desk_helpers import (
 from flask import Flask
 from flask.testing import FlaskClient
 from pages import parse
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ist_flask.desk_text import paragraphs, side_by_side, text_diff, word_diff
 from ist_flask.extensions import db
-from ist_flask.models import Translation
+from ist_flask.models import Statement, Translation
 from ist_flask.roles import Role
 
 
@@ -121,6 +121,22 @@ def test_paragraphs_are_split_on_blank_lines() -> None:
     # As a browser sends a textarea.
     assert paragraphs("One.\r\n\r\nTwo.") == ["One.", "Two."]
     assert side_by_side("A\n\nB", "α") == [("A", "α"), ("B", "")]
+
+
+def test_imported_html_is_read_by_its_blocks_without_tags() -> None:
+    imported = "# Title\n\n<p>One &amp; <em>two</em>.</p><ul><li>a</li><li>b</li></ul>"
+    assert paragraphs(imported) == ["# Title", "One & two.", "a", "b"]
+
+
+def test_the_desk_shows_an_imported_statement_as_words(app: Flask) -> None:
+    # The demo's statements came by import: HTML, no Markdown.
+    editor = member(app, EDITOR, Role.EDITOR)
+    with app.app_context():
+        sid = db.session.execute(select(Statement.id)).scalars().first()
+    page = parse(editor.get(desk_path(sid, "fr")))
+    cells = [cell.text_content() for cell in page.cssselect(".desk-columns .desk-paragraph")]
+    assert len(cells) > 2
+    assert not any("<p>" in cell or "</" in cell for cell in cells)
 
 
 def test_the_diff_is_per_paragraph_and_per_word() -> None:
