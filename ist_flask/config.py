@@ -59,6 +59,8 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "BODY_MAX_LENGTH": DEFAULT_LIMITS.body,
         # The largest lead image the editor takes, in bytes (JPEG, PNG or WebP).
         "IMAGE_MAX_BYTES": DEFAULT_MAX_BYTES,
+        # The largest XLIFF or PO file the import and the editor's upload read, in bytes.
+        "TRANSLATION_FILE_MAX_BYTES": 16 * 1024 * 1024,
         # Signs the editor's session cookie. Unset: a key is made once and kept in
         # the instance folder, unless PRODUCTION is on, where it must be given.
         "SECRET_KEY": None,
