@@ -48,4 +48,4 @@ def never_cache(response: Response) -> Response:
     return response
 
 
-from . import auth, groups, statements, subscribers  # noqa: E402, F401  (routes register on bp)
+from . import auth, groups, statements, subscribers, translation_files  # noqa: E402, F401  (routes register on bp)
