@@ -88,6 +88,7 @@ def test_every_kind_of_page_is_valid_html(app: Flask, tmp_path: Path) -> None:
             "/admin/statements/new",
             f"/admin/statements/{sid}/edit",
             f"/admin/statements/{sid}/delete",
+            f"/admin/statements/{sid}/translation-files",
         ):
             pages[f"{path} [{language}]"] = editor.get(path, headers=headers).get_data(as_text=True)
         # A preview and a form with errors, as the editor shows them after a POST.
