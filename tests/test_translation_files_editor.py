@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 
-from admin_helpers import csrf_token
+from admin_helpers import csrf_token, statement_form
 from flask import Flask
 from flask.testing import FlaskClient
 from test_roles import account
 from translation_file_helpers import add_rich, fill_po, fill_xliff, stored
 
+from ist_flask import queries
 from ist_flask.roles import Role
 
 
@@ -119,3 +120,27 @@ def test_an_upload_needs_its_csrf_token_and_a_bounded_size(
     big = upload(editor, sid, "fr", content + b" " * 3_000)
     assert big.status_code == 422 and "largest accepted" in big.get_data(as_text=True)
     assert stored(app, sid, "fr") is None
+
+
+def test_an_editor_page_opened_before_an_import_is_refused_rather_than_overwriting_it(
+    empty_app: Flask,
+) -> None:
+    sid = add_rich(empty_app)
+    editor = account(empty_app, "writer@example.org", Role.EDITOR)
+    opened = statement_form(editor, f"/admin/statements/{sid}/edit")
+    assert upload(editor, sid, "fr", fill_xliff(editor.get(f"{files_page(sid)}/fr.xlf").data))
+    opened["translation_fr-title"] = "Un autre titre"
+    opened["translation_fr-body"] = "Autre chose."
+
+    saved = editor.post(f"/admin/statements/{sid}/edit", data=opened)
+
+    assert saved.status_code == 409
+    assert stored(empty_app, sid, "fr").title == "CALL TO STRIKE"  # type: ignore[union-attr]
+
+
+def test_an_imported_translation_of_a_published_statement_is_announced(empty_app: Flask) -> None:
+    sid = add_rich(empty_app)
+    editor = account(empty_app, "writer@example.org", Role.EDITOR)
+    upload(editor, sid, "fr", fill_xliff(editor.get(f"{files_page(sid)}/fr.xlf").data))
+    with empty_app.app_context():
+        assert "fr" in queries.announced_languages(sid)
