@@ -103,7 +103,13 @@ def _folded(segment: Segment) -> tuple[Part, ...]:
                 out.append(part)
         else:
             out.append(part)
-    return tuple(" ".join(p.split()) if isinstance(p, str) else p for p in out)
+    # White space at either end is the file's layout, not the words.
+    folded = [" ".join(p.split()) if isinstance(p, str) else p for p in out]
+    if folded and isinstance(folded[0], str):
+        folded[0] = folded[0].lstrip()
+    if folded and isinstance(folded[-1], str):
+        folded[-1] = folded[-1].rstrip()
+    return tuple(p for p in folded if p != "")
 
 
 # --- cutting a body into units -------------------------------------------------

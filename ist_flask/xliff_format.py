@@ -92,7 +92,22 @@ def write_xliff(statements: Iterable[StatementToTranslate]) -> bytes:
         body = etree.SubElement(file, _NS + "body")
         for unit in statement.units:
             body.append(_trans_unit(unit, statement.targets.get(unit.id)))
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    _indent(root)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def _indent(element: etree._Element, level: int = 0) -> None:
+    """Lay out the file's structure one element a line, but never inside a
+    <source>, <target> or <note>: lxml's pretty printer adds white space to
+    a source that begins with a code, which changes its words."""
+    children = list(element)
+    if not children or _local(element) in ("source", "target", "note"):
+        return
+    element.text = "\n" + "  " * (level + 1)
+    for child in children:
+        _indent(child, level + 1)
+        child.tail = "\n" + "  " * (level + 1)
+    children[-1].tail = "\n" + "  " * level
 
 
 def _trans_unit(unit: Unit, target: Segment | None) -> etree._Element:

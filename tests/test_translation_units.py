@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from translation_file_helpers import fill_xliff
+
 from ist_flask.po_format import po_segment, po_text
+from ist_flask.translation_files import StatementToTranslate
 from ist_flask.translation_targets import aligned_targets, check_target, rebuilt_body
-from ist_flask.translation_units import Close, Open, Void, body_units, same_source
+from ist_flask.translation_units import (
+    Close,
+    Open,
+    Void,
+    body_units,
+    same_source,
+    statement_units,
+)
+from ist_flask.xliff_format import read_xliff, write_xliff
 
 BODY = (
     '<p>See <a href="https://example.org">our <em>paper</em></a>.<br>Today.</p>\n'
@@ -67,3 +78,12 @@ def test_po_text_round_trips_codes_and_keeps_other_brackets() -> None:
     segment = ("a < b & ", Open(1), "c", Close(1), Void(2))
     assert po_text(segment) == "a < b & <g1>c</g1><x2/>"
     assert po_segment(po_text(segment)) == segment
+
+
+def test_a_source_that_begins_with_a_code_keeps_its_words_through_a_cat_tool() -> None:
+    units = statement_units("T", None, "<p><em>Only emphasis.</em></p>")
+    written = write_xliff([StatementToTranslate(1, "en", "fr", units, {})])
+    assert b"<source><g" in written  # no layout white space inside a unit
+    (read,) = read_xliff(fill_xliff(written, lambda text: text), 10)
+    assert [unit.source for unit in read.units] == [unit.source for unit in units]
+    assert [unit.target for unit in read.units] == [unit.source for unit in units]
