@@ -92,6 +92,7 @@ def apply_units(
     must be allowed to translate into ``language`` (roles.may_translate);
     nobody writes the original language this way. Part of the caller's
     transaction: finish_imports commits and tells caches and channels.
+    Units that change no word write nothing, not even the version.
     Raises UnitError when the units do not make a translation.
     """
     if language == statement.original_language:
@@ -101,9 +102,16 @@ def apply_units(
     original = statement.original_translation
     units = statement_units(original.title, original.summary, original.body)
     texts = translated_texts(original, units, targets, limits)
+    translation = statement.translation(language)
+    if translation is not None and (translation.title, translation.summary, translation.body) == (
+        texts.title,
+        texts.summary,
+        texts.body,
+    ):
+        # Nothing to write: the editor's Markdown and its open pages stay as they are.
+        return False
     now = datetime.now(UTC)
     statement.version = statement.version + 1
-    translation = statement.translation(language)
     log.info(
         "translated units of statement %s into %s written by %s",
         statement.id,
@@ -124,21 +132,15 @@ def apply_units(
         )
         db.session.flush()
         return True
-    changed = (translation.title, translation.summary, translation.body) != (
-        texts.title,
-        texts.summary,
-        texts.body,
-    )
     translation.title = texts.title
     translation.summary = texts.summary
     # The editor shows HTML where there is no Markdown; Markdown keeps HTML as it is.
     translation.body = texts.body
     translation.body_source = None
-    if changed:
-        # Feeds and the out-of-date check read this time.
-        translation.updated_at = now
+    # Feeds and the out-of-date check read this time.
+    translation.updated_at = now
     db.session.flush()
-    return changed
+    return True
 
 
 def finish_imports(changed: Mapping[int, Sequence[str]]) -> None:

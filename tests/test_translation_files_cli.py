@@ -158,3 +158,22 @@ def test_a_partly_translated_statement_is_refused_and_an_untouched_one_left_alon
     code, output = imported(empty_app, tmp_path, "po", content)
     assert code == 0 and "left alone" in output
     assert stored(empty_app, sid, "fr") is None
+
+
+def test_importing_the_same_words_again_writes_nothing(empty_app: Flask, tmp_path: Path) -> None:
+    sid = add_rich(empty_app)
+    filled = fill_po(exported(empty_app, tmp_path, "po"))
+    assert imported(empty_app, tmp_path, "po", filled)[0] == 0
+    with empty_app.app_context():
+        version = db.session.get(Statement, sid).version  # type: ignore[union-attr]
+    code, output = imported(empty_app, tmp_path, "po", fill_po(exported(empty_app, tmp_path, "po")))
+    assert code == 0, output
+    with empty_app.app_context():
+        assert db.session.get(Statement, sid).version == version  # type: ignore[union-attr]
+
+
+def test_outdated_and_missing_cannot_be_asked_together(empty_app: Flask, tmp_path: Path) -> None:
+    code, output = run(empty_app, "export-po", "--language", "fr", "--outdated", "--missing", "x")
+    assert code != 0 and "cannot be given together" in output
+    code, output = run(empty_app, "export-xliff", "--language", "xx", str(tmp_path / "x"))
+    assert code != 0 and "not a supported language" in output
