@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -101,6 +102,11 @@ def test_every_kind_of_page_is_valid_html(app: Flask, tmp_path: Path) -> None:
         form["translation_en-title"] = ""
         pages[f"errors [{language}]"] = editor.post(
             "/admin/statements/new", data=form, headers=headers
+        ).get_data(as_text=True)
+        # A translation file refused, with its problems listed.
+        refused = {"csrf_token": form["csrf_token"], "fr-file": (io.BytesIO(b"<xliff/>"), "t.xlf")}
+        pages[f"file refused [{language}]"] = editor.post(
+            f"/admin/statements/{sid}/translation-files/fr", data=refused, headers=headers
         ).get_data(as_text=True)
 
     files = []
