@@ -144,3 +144,10 @@ def test_an_imported_translation_of_a_published_statement_is_announced(empty_app
     upload(editor, sid, "fr", fill_xliff(editor.get(f"{files_page(sid)}/fr.xlf").data))
     with empty_app.app_context():
         assert "fr" in queries.announced_languages(sid)
+
+
+def test_the_largest_request_makes_room_for_the_largest_translation_file(
+    configured_app,  # type: ignore[no-untyped-def]
+) -> None:
+    app = configured_app(TRANSLATION_FILE_MAX_BYTES=100 * 1024 * 1024)
+    assert app.config["MAX_CONTENT_LENGTH"] > 100 * 1024 * 1024
