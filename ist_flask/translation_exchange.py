@@ -70,6 +70,8 @@ def statements_to_translate(language: str, choice: Choice) -> Iterator[Statement
         .where(Statement.original_language != language)
         .options(selectinload(Statement.translations))
         .order_by(Statement.published_at.desc(), Statement.id.desc())
+        # Read a batch at a time; the units still make one file in memory.
+        .execution_options(yield_per=500)
     )
     for statement in db.session.execute(query).scalars():
         translation = statement.translation(language)
