@@ -176,12 +176,14 @@ def _check_statement(
         return [f"{where}: there is no such statement"]
     if read.target_language == statement.original_language:
         return [f"{where}: {read.target_language!r} is the statement's original language"]
-    if read.source_language and read.source_language != statement.original_language:
-        return [
-            f"{where}: its source is {read.source_language!r}, but the statement was "
-            f"written in {statement.original_language!r}"
-        ]
     original = statement.original_translation
+    # The language the export's sources came from (the original, or the
+    # translation that stands for it when the original is missing).
+    if read.source_language and read.source_language != original.language:
+        return [
+            f"{where}: its source is {read.source_language!r}, but the statement's "
+            f"original is in {original.language!r}"
+        ]
     units = {u.id: u for u in statement_units(original.title, original.summary, original.body)}
     problems: list[str] = []
     targets: dict[str, Segment] = {}

@@ -70,6 +70,7 @@ def test_wrong_languages_unknown_statements_and_bad_codes_are_each_named(
             b'<x id="3" ctype="lb"/>NOW', b'<x id="9"/>NOW'
         ): "code 9 is not in the original",
         good.replace(b"<target", b"<target><g id='1'>", 1): "not well-formed",
+        good.replace(b'source-language="en"', b'source-language="de"'): "original is in 'en'",
         b"<html/>": "not an XLIFF file",
         b'<xliff version="2.0"/>': "XLIFF 2.0 is not read",
     }
