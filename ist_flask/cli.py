@@ -1,5 +1,6 @@
 """Maintainers' commands: `flask --app ist_flask statements import|export|outdated`
-(and, from group_cli.py, `organisations` and `topics`; from subscriber_cli.py,
+(with translation_file_cli.py's export-xliff, import-xliff, export-po, import-po;
+and, from group_cli.py, `organisations` and `topics`; from subscriber_cli.py,
 `subscribers`)."""
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from flask.cli import AppGroup
 from flask_babel import ngettext
 from sqlalchemy.exc import DBAPIError
 
-from . import editor_queries, group_cli, statement_import, store, subscriber_cli
+from . import (
+    editor_queries,
+    group_cli,
+    statement_import,
+    store,
+    subscriber_cli,
+    translation_file_cli,
+)
 from .content import TextLimits
 from .extensions import db
 from .i18n import is_supported, supported_languages
@@ -24,6 +32,8 @@ from .statement_export import write_statement_file
 from .statement_file import StatementFileError
 
 statements = AppGroup("statements", help="Import, export and check statements.")
+for _command in translation_file_cli.COMMANDS:
+    statements.add_command(_command)
 
 
 def _check_language(language: str | None) -> None:

@@ -59,6 +59,8 @@ def default_config(instance_path: str, project_root: Path) -> dict[str, Any]:
         "BODY_MAX_LENGTH": DEFAULT_LIMITS.body,
         # The largest lead image the editor takes, in bytes (JPEG, PNG or WebP).
         "IMAGE_MAX_BYTES": DEFAULT_MAX_BYTES,
+        # The largest XLIFF or PO file the import and the editor's upload read, in bytes.
+        "TRANSLATION_FILE_MAX_BYTES": 16 * 1024 * 1024,
         # Signs the editor's session cookie. Unset: a key is made once and kept in
         # the instance folder, unless PRODUCTION is on, where it must be given.
         "SECRET_KEY": None,
@@ -204,15 +206,17 @@ def bound_request_bodies(config: dict[str, Any]) -> None:
     """Derive the largest request body (MAX_CONTENT_LENGTH, which wsgi.py also
     gives waitress) and form field (MAX_FORM_MEMORY_SIZE) from the largest form
     the editor can legitimately send: every language at every text limit,
-    and a lead image of IMAGE_MAX_BYTES."""
+    and a lead image of IMAGE_MAX_BYTES; or an upload of a translated file of
+    TRANSLATION_FILE_MAX_BYTES (security.py bounds each form to its own)."""
     limits = TextLimits.from_config(config)
     per_language = limits.title + limits.slug + limits.summary + limits.body
     per_language += ALT_MAX_LENGTH + CAPTION_MAX_LENGTH + CREDIT_MAX_LENGTH
     languages = len(config["LANGUAGES"])
-    config["MAX_CONTENT_LENGTH"] = (
+    config["MAX_CONTENT_LENGTH"] = max(
         languages * per_language * BYTES_PER_CHARACTER
         + int(config["IMAGE_MAX_BYTES"])
-        + FORM_FRAMING_BYTES
+        + FORM_FRAMING_BYTES,
+        int(config["TRANSLATION_FILE_MAX_BYTES"]) + FORM_FRAMING_BYTES,
     )
     config["MAX_FORM_MEMORY_SIZE"] = limits.body * BYTES_PER_CHARACTER + FORM_FRAMING_BYTES
 

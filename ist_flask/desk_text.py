@@ -52,20 +52,14 @@ def paragraphs(text: str) -> list[str]:
 
 
 def _html_paragraphs(html: str) -> list[str]:
-    found: list[str] = []
-    for node in lxml.html.fragments_fromstring(html):
-        if isinstance(node, str):
-            words = " ".join(node.split())
-            if words:
-                found.append(words)
-            continue
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    found = [root.text or ""]
+    for node in root:
         # A list's items are its paragraphs; any other block is one.
         blocks = node.findall("li") if node.tag in ("ul", "ol") else [node]
-        for block in blocks:
-            words = " ".join(block.text_content().split())
-            if words:
-                found.append(words)
-    return found
+        found.extend(block.text_content() for block in blocks)
+        found.append(node.tail or "")
+    return [words for words in (" ".join(text.split()) for text in found) if words]
 
 
 def side_by_side(original: str, translation: str) -> list[tuple[str, str]]:

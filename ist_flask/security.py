@@ -7,7 +7,7 @@ elsewhere is simply not loaded by the browser.
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -63,12 +63,20 @@ SMALL_BODY_BYTES = 64 * 1024
 # The statement editor's forms: MAX_CONTENT_LENGTH (config.bound_request_bodies),
 # and only for a signed-in maintainer.
 EDITOR_FORMS = {"admin.new", "admin.edit"}
+# The editor's upload of a translated XLIFF or PO file: IST_TRANSLATION_FILE_MAX_BYTES
+# and room for the form around it.
+TRANSLATION_FILE_UPLOAD = "admin.upload_translation_file"
 
 
 def _bound_request_body() -> None:
     """Anonymous clients and small forms get a small body limit, checked
     against Content-Length before anything is read (413 past it)."""
     if request.endpoint in EDITOR_FORMS and current_user.is_authenticated:
+        return
+    if request.endpoint == TRANSLATION_FILE_UPLOAD and current_user.is_authenticated:
+        request.max_content_length = (
+            int(current_app.config["TRANSLATION_FILE_MAX_BYTES"]) + SMALL_BODY_BYTES
+        )
         return
     request.max_content_length = SMALL_BODY_BYTES
 

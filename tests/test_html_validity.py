@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 from pathlib import Path
@@ -135,6 +136,7 @@ def test_every_kind_of_page_is_valid_html(app: Flask, tmp_path: Path) -> None:
             "/admin/users",
             "/admin/users/new",
             f"/admin/users/{uid}",
+            f"/admin/statements/{sid}/translation-files",
         ):
             pages[f"{path} [{language}]"] = editor.get(path, headers=headers).get_data(as_text=True)
         # A preview and a form with errors, as the editor shows them after a POST.
@@ -147,6 +149,11 @@ def test_every_kind_of_page_is_valid_html(app: Flask, tmp_path: Path) -> None:
         form["translation_en-title"] = ""
         pages[f"errors [{language}]"] = editor.post(
             "/admin/statements/new", data=form, headers=headers
+        ).get_data(as_text=True)
+        # A translation file refused, with its problems listed.
+        refused = {"csrf_token": form["csrf_token"], "fr-file": (io.BytesIO(b"<xliff/>"), "t.xlf")}
+        pages[f"file refused [{language}]"] = editor.post(
+            f"/admin/statements/{sid}/translation-files/fr", data=refused, headers=headers
         ).get_data(as_text=True)
         # The translation desk: its queue, a translation there is and one
         # there is not, right to left, and what changed in the original.

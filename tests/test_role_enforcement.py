@@ -109,6 +109,7 @@ EXPECTED_POLICY: dict[str, str] = {
     "admin.delete_account": "a",
     "admin.deleted": "ae",
     "admin.desk": "aet",
+    "admin.download_translation_file": "aet",
     "admin.edit": "ae",
     "admin.edit_account": "a",
     "admin.edit_organisation": "ae",
@@ -128,5 +129,7 @@ EXPECTED_POLICY: dict[str, str] = {
     "admin.revoke_preview": "ae",
     "admin.subscribers": "ae",
     "admin.topics": "ae",
+    "admin.translation_files": "aet",
     "admin.two_factor_sign_in": "aet",
+    "admin.upload_translation_file": "aet",
 }

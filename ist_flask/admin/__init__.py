@@ -66,5 +66,6 @@ from . import (  # noqa: E402, F401  (routes register on bp)
     second_factor,
     statements,
     subscribers,
+    translation_files,
     users,
 )
