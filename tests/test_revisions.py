@@ -117,7 +117,12 @@ def test_a_translator_sees_revisions_but_may_not_restore(app: Flask, editor: Fla
     edited(editor, sid, **{"translation_en-title": "Changed"})
     first, second = kept(app, sid)
     translator = account(app, TRANSLATOR, Role.TRANSLATOR, ("fr",))
-    assert f"/admin/statements/{sid}/revisions" in translator.get("/admin/").get_data(as_text=True)
+    # From the statement's translation files and its desk.
+    for way in (
+        f"/admin/statements/{sid}/translation-files",
+        f"/admin/statements/{sid}/translate/fr",
+    ):
+        assert f"/admin/statements/{sid}/revisions" in translator.get(way).get_data(as_text=True)
     page = translator.get(f"/admin/statements/{sid}/revisions")
     assert page.status_code == 200 and "/restore" not in page.get_data(as_text=True)
     compare = f"/admin/statements/{sid}/revisions/compare?a={first.id}&b={second.id}"
