@@ -14,7 +14,7 @@ from servers import flask_command, running_site
 pytestmark = pytest.mark.slow
 
 
-def test_a_maintainer_writes_previews_and_publishes_in_two_languages(
+def test_an_editor_writes_previews_and_publishes_in_two_languages(
     browser: Browser, tmp_path: Path, database_uri: str
 ) -> None:
     with running_site(tmp_path, database_uri) as site:
@@ -23,6 +23,7 @@ def test_a_maintainer_writes_previews_and_publishes_in_two_languages(
             "users",
             "create",
             "ed@example.org",
+            *("--role", "editor"),
             "--password-stdin",
             stdin="a long password\n",
         )
