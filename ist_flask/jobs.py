@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, MemoryHuey, PriorityRedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 from huey.consumer import Consumer
 from redis import ConnectionPool
@@ -53,6 +53,12 @@ DELIVERY_RETRIES = 12
 FIRST_RETRY_DELAY = 60
 RETRY_BACKOFF = 2
 CONSUMER_MODES = ("embedded", "none")
+# Taken before deliveries (priority 0), so that a scheduled statement is
+# announced within a minute even while thousands of messages wait their
+# turn at the mail rate: a worker takes the minute task as soon as it has
+# finished its batch. A new event's fan-out goes before older deliveries too.
+CLOCK_PRIORITY = 20
+FAN_OUT_PRIORITY = 10
 # Seconds a stopping server waits for deliveries under way (a WebSub ping
 # times out in 10).
 SHUTDOWN_SECONDS = 15
@@ -69,7 +75,9 @@ def make_huey(url: str) -> Huey:
         pool = ConnectionPool.from_url(
             url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
         )
-        return RedisHuey(QUEUE_NAME, connection_pool=pool)
+        # Priorities (a sorted set, Redis 5 or later): the minute task must
+        # not wait behind a statement's deliveries.
+        return PriorityRedisHuey(QUEUE_NAME, connection_pool=pool)
     if scheme == "memory":
         return MemoryHuey(QUEUE_NAME)
     raise ConfigurationError(
@@ -141,11 +149,15 @@ def init_app(app: Flask) -> None:
         # for a database that was away for a moment.
         deliver_batch=huey.task(retries=3, retry_delay=60, name="deliver_batch")(deliver_batch),
         # Retried a little: a database that was away for a moment.
-        fan_out=huey.task(retries=3, retry_delay=60, name="fan_out")(fan_out),
-        announce_due=huey.periodic_task(crontab(minute="*"), name="announce_due")(announce_due),
-        channel_clocks=huey.periodic_task(crontab(minute="5"), name="channel_clocks")(
-            channel_clocks
+        fan_out=huey.task(retries=3, retry_delay=60, name="fan_out", priority=FAN_OUT_PRIORITY)(
+            fan_out
         ),
+        announce_due=huey.periodic_task(
+            crontab(minute="*"), name="announce_due", priority=CLOCK_PRIORITY
+        )(announce_due),
+        channel_clocks=huey.periodic_task(
+            crontab(minute="5"), name="channel_clocks", priority=CLOCK_PRIORITY
+        )(channel_clocks),
     )
     # channel_types.send reaches the queue of the app it is called in
     # (current_app), so one plug serves every app of the process; a test
