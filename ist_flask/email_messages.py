@@ -36,12 +36,15 @@ def in_language(language: str) -> Iterator[None]:
 
 
 def list_unsubscribe(url: str, token: str) -> str:
-    """The List-Unsubscribe header: the link, then the address when one is set."""
+    """The List-Unsubscribe header: the link, then the address when one is
+    set, one a line (folded as RFC 5322 allows, at the comma)."""
     targets = [f"<{url}>"]
     address = current_app.config.get("MAIL_UNSUBSCRIBE_ADDRESS")
     if address:
         targets.append(f"<mailto:{address}?subject={quote('unsubscribe ' + token)}>")
-    return ", ".join(targets)
+    if any(character in target for target in targets for character in "\r\n"):
+        raise ValueError("a List-Unsubscribe target holds a line break")
+    return ",\r\n ".join(targets)
 
 
 # Stands for a subscriber's own unsubscribe link in a message written once
@@ -92,7 +95,10 @@ def addressed(
     text, html = written.text, written.html
     if unsubscribe is not None:
         url, token = unsubscribe
-        message["List-Unsubscribe"] = list_unsubscribe(url, token)
+        # Set as it is to be sent (mail.SENDING keeps it): the email package
+        # would fold a link longer than a line into RFC 2047 encoded words,
+        # which mail clients do not read as the <URL> RFC 2369 asks for.
+        message.set_raw("List-Unsubscribe", list_unsubscribe(url, token))
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         text = text.replace(UNSUBSCRIBE_MARK, url)
         html = html.replace(UNSUBSCRIBE_MARK, str(escape(url)))

@@ -25,6 +25,11 @@ SIGNED_HEADERS = (
 )  # fmt: skip
 
 
+# SMTP's line ends and folding; a header set raw (email_messages'
+# List-Unsubscribe, already folded) is sent as it was set, not re-encoded.
+SENDING = SMTP.clone(refold_source="none")
+
+
 class MailRefused(Exception):
     """The server refused the recipient for good (a 5xx): never retry."""
 
@@ -121,7 +126,7 @@ class Connection:
 
     def send(self, message: EmailMessage) -> None:
         """As send(): MailRefused for a recipient refused for good."""
-        data = dkim_signed(message.as_bytes(policy=SMTP), self.settings)
+        data = dkim_signed(message.as_bytes(policy=SENDING), self.settings)
         recipient = parseaddr(str(message["To"]))[1]
         reused = self._smtp is not None
         try:

@@ -129,3 +129,19 @@ def test_batches_hold_each_key_once_and_none_delivered_before(mail_app: Flask) -
         ["4", "5", "6"],
         ["7"],
     ]
+
+
+def test_the_unsubscribe_header_goes_out_as_links_a_mail_client_can_follow(
+    mail_app: Flask, inbox: Inbox
+) -> None:
+    confirmed_readers(mail_app, inbox, READERS[:1])
+    published_in_french(mail_app, "Grève")
+    run_queued(mail_app)
+    [received] = inbox.received
+    head = received.data.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    # The header as sent, up to the next one (List-Unsubscribe-Post).
+    header = head.split("\r\nList-Unsubscribe: ", 1)[1].split("\r\nList-")[0]
+    # Links as RFC 2369 has them, not RFC 2047 encoded words.
+    link = link_in(received, "unsubscribe")
+    assert header.startswith(f"<{mail_app.config['SITE_URL']}{link}>,\r\n <mailto:")
+    assert "=?" not in header
