@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import os
 import subprocess
 import sys
 import time
@@ -128,6 +129,12 @@ def resident_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_site(database: Path, port: int, smtp_port: int, rate: str, data: Path) -> subprocess.Popen[bytes]:  # fmt: skip
     env = {
         **fixture.environment(database),
@@ -177,6 +184,7 @@ def measure(args: argparse.Namespace) -> Run:
             editor = Editor(f"http://127.0.0.1:{site_port}")
             editor.sign_in()
             rss_start = resident_mb(site.pid)
+            cpu_start = cpu_seconds(site.pid)
             saves = []
             first_saved = None
             for number, languages in enumerate(pairs, start=1):
@@ -201,6 +209,7 @@ def measure(args: argparse.Namespace) -> Run:
             rss_peak = max(rss_peak, resident_mb(site.pid))
             arrivals = [t for t in (emails.last, posts.last) if t is not None]
             finished = max(arrivals, default=time.monotonic())
+            cpu_used = cpu_seconds(site.pid) - cpu_start
         finally:
             site.terminate()
             site.wait(timeout=30)
@@ -219,6 +228,8 @@ def measure(args: argparse.Namespace) -> Run:
             email_rate=emails.rate(),
             rss_start_mb=rss_start,
             rss_peak_mb=rss_peak,
+            server_cpu_s=cpu_used,
+            load=os.getloadavg(),
         )
 
 

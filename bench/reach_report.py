@@ -38,6 +38,12 @@ class Run:
     email_rate: float
     rss_start_mb: float
     rss_peak_mb: float
+    # The server's CPU time from the first save to the end (saves included):
+    # what delivery costs, much less moved by the machine's other load than
+    # the rate is.
+    server_cpu_s: float
+    # The machine's load average (1, 5, 15 minutes) at the end of the run.
+    load: tuple[float, float, float]
 
 
 def configured_per_second(rate: str) -> float:
@@ -80,6 +86,13 @@ def report(run: Run) -> str:
             run.email_rate >= RATE_SHARE * configured,
         ),
         (
+            "server CPU time per email or inbox POST",
+            f"{run.server_cpu_s * 1000 / max(run.emails + run.posts, 1):.2f} ms "
+            f"({run.server_cpu_s:.1f} s in all)",
+            "—",
+            None,
+        ),
+        (
             "server memory (RSS) at start, peak",
             f"{run.rss_start_mb:.0f} MB, {run.rss_peak_mb:.0f} MB (+{rise:.0f} MB)",
             f"peak ≤ start + {MEMORY_RISE_LIMIT_MB} MB",
@@ -95,7 +108,9 @@ def report(run: Run) -> str:
         f"inbox); {len(run.saves_ms)} statements saved one after another in the editor over HTTP, "
         "each published in English and one other language. SMTP and inboxes are loopback sinks "
         "that accept everything (bench/sinks.py). IST_MAIL_RATE: "
-        f"{run.rate}.",
+        f"{run.rate}. Load average at the end of the run (1, 5, 15 min): "
+        + ", ".join(f"{figure:.1f}" for figure in run.load)
+        + ".",
         "",
         "| figure | value | target | met |",
         "| --- | ---: | --- | --- |",

@@ -11,6 +11,7 @@ backoff when deliver() raises; Undeliverable drops it at once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -62,6 +63,16 @@ class PeriodicChannel(Channel, Protocol):
     it is yielded."""
 
     def periodic(self, now: datetime) -> Iterator[Delivery]: ...
+
+
+class BatchChannel(Channel, Protocol):
+    """A channel that shares work between the deliveries of one batch of the
+    queue (email: one SMTP connection, each statement's message written once)."""
+
+    def batch(self) -> AbstractContextManager[Callable[[Delivery], None]]:
+        """A deliver() for the batch's deliveries, one after another; what it
+        holds is released when the batch ends."""
+        ...
 
 
 Sender = Callable[[str, Delivery], None]

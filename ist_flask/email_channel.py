@@ -4,12 +4,15 @@ digests, and the confirmation that asks an address's owner first.
 
 Everything here runs in the job queue's worker. Each delivery re-reads its
 subscriber, so one who left or never confirmed gets nothing, even from a
-delivery queued before.
+delivery queued before. A batch of deliveries (delivery.py) shares one SMTP
+connection, and a statement's message is written once per language and
+only addressed to each subscriber (their own To and unsubscribe link).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -20,7 +23,7 @@ from flask_babel import gettext
 
 from . import mail, subscriber_queries
 from .channel_types import Delivery, Event, Undeliverable
-from .email_messages import compose, in_language
+from .email_messages import Written, addressed, at_site, compose, in_language, write
 from .i18n import as_utc, date_words
 from .mail import MailRefused, MailSettings
 from .models import Translation
@@ -55,27 +58,19 @@ class EmailChannel:
 
     def deliver(self, delivery: Delivery) -> None:
         """Write and send one message; Undeliverable when it no longer should go."""
+        with self.batch() as deliver:
+            deliver(delivery)
+
+    @contextmanager
+    def batch(self) -> Iterator[Callable[[Delivery], None]]:
+        """Deliver a batch on one SMTP connection, each statement written
+        once per language and addressed to each subscriber."""
         settings = _settings()
         if settings is None:
-            raise Undeliverable("email is not configured")
-        payload = delivery.payload
-        subscriber = (
-            subscriber_queries.subscriber_by_id(payload["subscriber"])
-            if payload["kind"] == "confirm"
-            else subscriber_queries.confirmed_subscriber(payload["subscriber"])
-        )
-        if subscriber is None:
-            raise Undeliverable("no such subscriber, or not confirmed")
-        writers = {"confirm": _confirmation, "statement": _statement, "digest": _digest}
-        writer = writers.get(payload["kind"])
-        if writer is None:
-            raise Undeliverable(f"unknown kind {payload['kind']!r}")
-        message = writer(settings, subscriber, payload)
-        mail_pace().wait_for_room()
-        try:
-            mail.send(message, settings)
-        except MailRefused as error:
-            raise Undeliverable(str(error)) from error
+            yield _not_configured
+            return
+        with mail.Connection(settings) as connection, at_site():
+            yield _Batch(settings, connection).deliver
 
     def periodic(self, now: datetime) -> Iterator[Delivery]:
         """Yesterday's digests, in the site's time zone. Asked every hour, so
@@ -103,6 +98,10 @@ def digest_deliveries(day: date) -> Iterator[Delivery]:
                 key=f"email:digest:{subscriber.id}:{day.isoformat()}",
                 payload={"kind": "digest", "subscriber": subscriber.id, "day": day.isoformat()},
             )
+
+
+def _not_configured(_delivery: Delivery) -> None:
+    raise Undeliverable("email is not configured")
 
 
 def _settings() -> MailSettings | None:
@@ -160,23 +159,57 @@ def _link_expiry() -> date:
     return moment.date()
 
 
-def _statement(
-    settings: MailSettings, subscriber: Subscriber, payload: dict[str, Any]
-) -> EmailMessage:
-    language = payload["language"]
-    translation = subscriber_queries.visible_translation(payload["statement"], language)
-    if translation is None:
-        raise Undeliverable("the statement is no longer visible in that language")
-    with in_language(language):
-        return compose(
-            settings,
-            subscriber.email,
-            language,
-            translation.title,
-            "statement",
-            unsubscribe=_unsubscribe(subscriber, language),
-            translation=translation,
+class _Batch:
+    """The messages of one batch of deliveries, sent on one connection."""
+
+    def __init__(self, settings: MailSettings, connection: mail.Connection) -> None:
+        self.settings = settings
+        self.connection = connection
+        # Each statement's message in each language, written at its first
+        # recipient: the batch's later ones get the same words (a statement
+        # withdrawn meanwhile still reaches the rest of this batch, seconds).
+        self.statements: dict[tuple[int, str], Written | None] = {}
+
+    def deliver(self, delivery: Delivery) -> None:
+        payload = delivery.payload
+        subscriber = (
+            subscriber_queries.subscriber_by_id(payload["subscriber"])
+            if payload["kind"] == "confirm"
+            else subscriber_queries.confirmed_subscriber(payload["subscriber"])
         )
+        if subscriber is None:
+            raise Undeliverable("no such subscriber, or not confirmed")
+        if payload["kind"] == "statement":
+            message = self._statement(subscriber, payload)
+        elif payload["kind"] == "confirm":
+            message = _confirmation(self.settings, subscriber, payload)
+        elif payload["kind"] == "digest":
+            message = _digest(self.settings, subscriber, payload)
+        else:
+            raise Undeliverable(f"unknown kind {payload['kind']!r}")
+        mail_pace().wait_for_room()
+        try:
+            self.connection.send(message)
+        except MailRefused as error:
+            raise Undeliverable(str(error)) from error
+
+    def _statement(self, subscriber: Subscriber, payload: dict[str, Any]) -> EmailMessage:
+        language = payload["language"]
+        found = (int(payload["statement"]), language)
+        if found not in self.statements:
+            translation = subscriber_queries.visible_translation(*found)
+            self.statements[found] = None if translation is None else _written(translation)
+        written = self.statements[found]
+        if written is None:
+            raise Undeliverable("the statement is no longer visible in that language")
+        return addressed(
+            self.settings, written, subscriber.email, _unsubscribe(subscriber, language)
+        )
+
+
+def _written(translation: Translation) -> Written:
+    with in_language(translation.language):
+        return write(translation.language, translation.title, "statement", translation=translation)
 
 
 def _digest(

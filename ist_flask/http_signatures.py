@@ -18,6 +18,7 @@ The draft's signing string is a few lines; the cryptography is
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -182,6 +183,17 @@ def new_key_pair() -> tuple[str, str]:
     return private, public
 
 
+@functools.lru_cache(maxsize=32)
+def private_key(private_pem: str) -> rsa.RSAPrivateKey:
+    """The key in ``private_pem``, loaded once a process. Loading checks the
+    RSA key's consistency, about 28 ms of CPU (cryptography 45), a hundred
+    times a signature's cost; a worker signs thousands of POSTs with the
+    same few actors' keys."""
+    key = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
+
+
 def signed_headers(
     method: str, url: str, key_id: str, private_pem: str, body: bytes | None, now: datetime
 ) -> dict[str, str]:
@@ -196,9 +208,7 @@ def signed_headers(
     if body is not None:
         headers["digest"] = body_digest(body)
         names += ("digest",)
-    key = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    signed = key.sign(
+    signed = private_key(private_pem).sign(
         signing_string(method, target, headers, names), padding.PKCS1v15(), hashes.SHA256()
     )
     headers["signature"] = (

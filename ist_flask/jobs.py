@@ -1,12 +1,14 @@
 """The durable job queue: huey, on SQLite in the instance folder by default
 or on Redis when the site is scaled (IST_QUEUE_URL).
 
-Three tasks: ``fan_out`` turns an Event into one ``deliver`` per Delivery of
-every channel; ``deliver`` sends one, retried with a doubling delay (about
-three days in all) and recorded in delivered_keys, so that a key delivered
-once is never delivered again; ``announce_due`` runs every minute and
-announces the scheduled statements whose time has come; ``channel_clocks``
-runs hourly and queues what channels send on a clock (email digests).
+The tasks: ``fan_out`` turns an Event into ``deliver_batch`` tasks of the
+Deliveries of every channel (delivery.py), each of which sends up to
+delivery.BATCH_SIZE and hands each recipient that failed to ``deliver``;
+``deliver`` sends one, retried with a doubling delay (about three days in
+all). Each is recorded in delivered_keys, so that a key delivered once is
+never delivered again. ``announce_due`` runs every minute and announces the
+scheduled statements whose time has come; ``channel_clocks`` runs hourly and
+queues what channels send on a clock (email digests).
 
 Why huey: it is small, keeps its queue in SQLite or Redis, and has retries,
 delays and periodic tasks built in. Tasks run in a consumer: threads inside
@@ -15,7 +17,6 @@ delays and periodic tasks built in. Tasks run in a consumer: threads inside
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import signal
 from collections.abc import Iterable, Iterator
@@ -28,18 +29,17 @@ from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, MemoryHuey, PriorityRedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 from huey.consumer import Consumer
 from redis import ConnectionPool
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from . import announcements, channels
-from .channel_types import Delivery, Event, Undeliverable, plug_queue, plugged
+from .channel_types import Delivery, Event, plug_queue, plugged
 from .config import REDIS_TIMEOUT, ConfigurationError
-from .extensions import db
-from .reach_models import DeliveredKey
+from .delivery import deliver_batch_now, deliver_now, in_batches, was_delivered
+
+__all__ = ["was_delivered"]
 
 log = logging.getLogger("ist_flask.jobs")
 
@@ -53,6 +53,12 @@ DELIVERY_RETRIES = 12
 FIRST_RETRY_DELAY = 60
 RETRY_BACKOFF = 2
 CONSUMER_MODES = ("embedded", "none")
+# Taken before deliveries (priority 0), so that a scheduled statement is
+# announced within a minute even while thousands of messages wait their
+# turn at the mail rate: a worker takes the minute task as soon as it has
+# finished its batch. A new event's fan-out goes before older deliveries too.
+CLOCK_PRIORITY = 20
+FAN_OUT_PRIORITY = 10
 # Seconds a stopping server waits for deliveries under way (a WebSub ping
 # times out in 10).
 SHUTDOWN_SECONDS = 15
@@ -69,7 +75,9 @@ def make_huey(url: str) -> Huey:
         pool = ConnectionPool.from_url(
             url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
         )
-        return RedisHuey(QUEUE_NAME, connection_pool=pool)
+        # Priorities (a sorted set, Redis 5 or later): the minute task must
+        # not wait behind a statement's deliveries.
+        return PriorityRedisHuey(QUEUE_NAME, connection_pool=pool)
     if scheme == "memory":
         return MemoryHuey(QUEUE_NAME)
     raise ConfigurationError(
@@ -96,6 +104,7 @@ class JobQueue:
 
     huey: Huey
     deliver: TaskWrapper
+    deliver_batch: TaskWrapper
     fan_out: TaskWrapper
     announce_due: TaskWrapper
     channel_clocks: TaskWrapper
@@ -108,6 +117,12 @@ def init_app(app: Flask) -> None:
     def deliver(channel_name: str, key: str, payload: dict[str, Any]) -> None:
         with _channel_context(app):
             deliver_now(channel_name, Delivery(key, payload))
+
+    def deliver_batch(channel_name: str, items: list[tuple[str, dict[str, Any]]]) -> None:
+        with _channel_context(app):
+            batch = [Delivery(key, payload) for key, payload in items]
+            for failed in deliver_batch_now(channel_name, batch):
+                retry_alone(channel_name, failed)
 
     def fan_out(event: dict[str, Any]) -> None:
         with _channel_context(app):
@@ -129,12 +144,20 @@ def init_app(app: Flask) -> None:
             retry_backoff=RETRY_BACKOFF,
             name="deliver",
         )(deliver),
+        # A batch whose every recipient was tried is done: those that failed
+        # go on alone (retry_alone). The batch itself is retried a little,
+        # for a database that was away for a moment.
+        deliver_batch=huey.task(retries=3, retry_delay=60, name="deliver_batch")(deliver_batch),
         # Retried a little: a database that was away for a moment.
-        fan_out=huey.task(retries=3, retry_delay=60, name="fan_out")(fan_out),
-        announce_due=huey.periodic_task(crontab(minute="*"), name="announce_due")(announce_due),
-        channel_clocks=huey.periodic_task(crontab(minute="5"), name="channel_clocks")(
-            channel_clocks
+        fan_out=huey.task(retries=3, retry_delay=60, name="fan_out", priority=FAN_OUT_PRIORITY)(
+            fan_out
         ),
+        announce_due=huey.periodic_task(
+            crontab(minute="*"), name="announce_due", priority=CLOCK_PRIORITY
+        )(announce_due),
+        channel_clocks=huey.periodic_task(
+            crontab(minute="5"), name="channel_clocks", priority=CLOCK_PRIORITY
+        )(channel_clocks),
     )
     # channel_types.send reaches the queue of the app it is called in
     # (current_app), so one plug serves every app of the process; a test
@@ -212,48 +235,20 @@ def periodic_now(now: datetime) -> None:
 
 
 def _queue_each(channel_name: str, deliveries: Iterable[Delivery]) -> None:
-    for delivery in deliveries:
-        if not was_delivered(delivery.key):
-            queue().deliver(channel_name, delivery.key, delivery.payload)
+    for batch in in_batches(deliveries):
+        items = [(delivery.key, delivery.payload) for delivery in batch]
+        queue().deliver_batch(channel_name, items)
 
 
-def key_digest(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def was_delivered(key: str) -> bool:
-    found = db.session.scalar(
-        select(DeliveredKey.digest).where(DeliveredKey.digest == key_digest(key))
+def retry_alone(channel_name: str, delivery: Delivery) -> None:
+    """Try ``delivery`` again later on its own, on the schedule a failed
+    ``deliver`` follows: its first try (in a batch) counts as the first."""
+    queue().deliver.schedule(
+        (channel_name, delivery.key, delivery.payload),
+        delay=FIRST_RETRY_DELAY,
+        retries=DELIVERY_RETRIES - 1,
+        retry_delay=FIRST_RETRY_DELAY * RETRY_BACKOFF,
     )
-    return found is not None
-
-
-def deliver_now(channel_name: str, delivery: Delivery) -> None:
-    """Deliver once: skipped when the key was delivered before, dropped when
-    the recipient will never take it; any other error propagates, and huey
-    tries again later."""
-    channel = channels.channel_named(channel_name)
-    if channel is None:
-        log.warning("dropped %s: no channel %r is configured", delivery.key, channel_name)
-        return
-    if was_delivered(delivery.key):
-        return
-    # No transaction stays open while the recipient is slow.
-    db.session.rollback()
-    try:
-        channel.deliver(delivery)
-    except Undeliverable as refusal:
-        log.warning("dropped %s: %s", delivery.key, refusal)
-        return
-    record = {
-        "digest": key_digest(delivery.key),
-        "channel": channel_name,
-        "delivered_at": datetime.now(UTC),
-    }
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    # Two workers that delivered the same key at once both succeeded: one row.
-    db.session.execute(dialect.insert(DeliveredKey).values(record).on_conflict_do_nothing())
-    db.session.commit()
 
 
 def start_consumer(app: Flask, workers: int = 2) -> Consumer:

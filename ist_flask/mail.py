@@ -1,4 +1,5 @@
-"""Sending one message over SMTP (smtplib), DKIM-signed when configured.
+"""Sending messages over SMTP (smtplib), DKIM-signed when configured: one on
+its own connection, or many on one (Connection).
 
 No Flask here: the settings come as a MailSettings, read from the app's
 configuration once, so this is tested against a real SMTP server alone.
@@ -22,6 +23,11 @@ SIGNED_HEADERS = (
     b"from", b"to", b"subject", b"date", b"message-id", b"mime-version", b"content-type",
     b"list-unsubscribe", b"list-unsubscribe-post",
 )  # fmt: skip
+
+
+# SMTP's line ends and folding; a header set raw (email_messages'
+# List-Unsubscribe, already folded) is sent as it was set, not re-encoded.
+SENDING = SMTP.clone(refold_source="none")
 
 
 class MailRefused(Exception):
@@ -93,32 +99,91 @@ def dkim_signed(message: bytes, settings: MailSettings) -> bytes:
 
 
 def send(message: EmailMessage, settings: MailSettings) -> None:
-    """Hand ``message`` to the SMTP server for its one recipient (To).
+    """Hand ``message`` to the SMTP server for its one recipient (To), on a
+    connection of its own.
 
     Raises MailRefused when the server refuses the recipient for good, and
     smtplib's or the socket's errors when it may work later.
     """
-    data = dkim_signed(message.as_bytes(policy=SMTP), settings)
-    recipient = parseaddr(str(message["To"]))[1]
-    connection: smtplib.SMTP
-    if settings.use_ssl:
-        connection = smtplib.SMTP_SSL(
-            settings.server,
-            settings.port,
-            timeout=settings.timeout,
-            context=ssl.create_default_context(),
-        )
-    else:
-        connection = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
-    with connection:
-        if settings.use_tls:
-            connection.starttls(context=ssl.create_default_context())
-        if settings.username:
-            connection.login(settings.username, settings.password or "")
+    with Connection(settings) as connection:
+        connection.send(message)
+
+
+class Connection:
+    """One SMTP connection for many messages, opened at the first and
+    closed at the end (a batch of the queue): each message costs its
+    transaction only, not a connection, a greeting and a login."""
+
+    def __init__(self, settings: MailSettings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def send(self, message: EmailMessage) -> None:
+        """As send(): MailRefused for a recipient refused for good."""
+        data = dkim_signed(message.as_bytes(policy=SENDING), self.settings)
+        recipient = parseaddr(str(message["To"]))[1]
+        reused = self._smtp is not None
         try:
-            connection.sendmail(settings.envelope_sender, [recipient], data)
+            self._transaction(recipient, data)
+        except smtplib.SMTPServerDisconnected:
+            self.close()
+            if not reused:
+                raise
+            # The server ended a connection kept between messages (idle, or
+            # its limit of messages per connection): once more, on a new one.
+            self._transaction(recipient, data)
+
+    def _transaction(self, recipient: str, data: bytes) -> None:
+        smtp = self._open()
+        try:
+            smtp.sendmail(self.settings.envelope_sender, [recipient], data)
         except smtplib.SMTPRecipientsRefused as error:
+            # smtplib has reset the transaction: the connection serves the next.
             code = next(iter(error.recipients.values()))[0]
             if 500 <= code < 600:
                 raise MailRefused(f"{code}") from error
             raise
+        except (smtplib.SMTPServerDisconnected, OSError):
+            self.close()
+            raise
+
+    def _open(self) -> smtplib.SMTP:
+        if self._smtp is not None:
+            return self._smtp
+        settings = self.settings
+        smtp: smtplib.SMTP
+        if settings.use_ssl:
+            smtp = smtplib.SMTP_SSL(
+                settings.server,
+                settings.port,
+                timeout=settings.timeout,
+                context=ssl.create_default_context(),
+            )
+        else:
+            smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
+        try:
+            if settings.use_tls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.username:
+                smtp.login(settings.username, settings.password or "")
+        except BaseException:
+            smtp.close()
+            raise
+        self._smtp = smtp
+        return smtp
+
+    def close(self) -> None:
+        """Say QUIT when the server still listens; drop the connection either way."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()

@@ -30,6 +30,8 @@ REFUSED = "gone@example.net"
 class Received:
     recipients: list[str]
     data: bytes
+    # The client's end of the connection it came on: one per connection.
+    peer: object = None
 
     @property
     def message(self) -> EmailMessage:
@@ -49,17 +51,23 @@ class Inbox:
 
     received: list[Received] = field(default_factory=list)
     port: int = 0
+    # Mailboxes that are away for now (451): a later try may reach them.
+    away: set[str] = field(default_factory=set)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
         if address == REFUSED:
             return "550 5.1.1 No such mailbox"
+        if address in self.away:
+            return "451 4.2.1 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.received.append(Received(list(envelope.rcpt_tos), envelope.original_content))
+        self.received.append(
+            Received(list(envelope.rcpt_tos), envelope.original_content, session.peer)
+        )
         return "250 Message accepted"
 
 

@@ -21,6 +21,7 @@ from ist_flask.http_signatures import (
     check_digest,
     new_key_pair,
     parse_signature,
+    private_key,
     signed_headers,
     verify,
 )
@@ -138,6 +139,18 @@ def test_what_the_site_signs_verifies_and_covers_its_body() -> None:
     check(request, now=now, key=public)
     with pytest.raises(SignatureError):
         check({**request, "target": "/inbox"}, now=now, key=public)
+
+
+def test_a_key_signing_many_posts_is_loaded_once() -> None:
+    # Loading a private key checks it (tens of ms of CPU); a worker signing
+    # a thousand POSTs with one actor's key must not pay that each time.
+    private, _public = new_key_pair()
+    assert private_key(private) is private_key(private)
+    again = signed_headers(
+        "POST", "https://a.example/inbox", "k", private, b"{}", datetime.now(UTC)
+    )
+    assert again["Signature"].startswith('keyId="k"')
+    assert private_key(new_key_pair()[0]) is not private_key(private)
 
 
 def test_a_new_key_pair_is_rsa_2048() -> None:

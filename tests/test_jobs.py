@@ -144,6 +144,23 @@ def test_fan_out_queues_one_delivery_per_recipient(
     assert sorted(d["recipient"] for d in channel.delivered) == sorted(channel.recipients)
 
 
+def test_the_minute_task_and_new_events_go_before_deliveries_waiting_their_turn(
+    configured_app: Callable[..., Flask], queue_url: str
+) -> None:
+    """Thousands of messages waiting at the mail rate must not hold back the
+    announcement of a scheduled statement (within a minute of its time)."""
+    from ist_flask.channel_types import Event
+
+    app = configured_app(QUEUE_URL=queue_url)
+    queue = jobs.queue_of(app)
+    for number in range(3):
+        queue.deliver_batch("record", [(f"record:{number}", {"text": "hello"})])
+    queue.fan_out(jobs.event_json(Event("publish", 1, "en", datetime(2026, 11, 28, tzinfo=UTC))))
+    queue.announce_due()
+    taken = [queue.huey.dequeue().name for _ in range(5)]
+    assert taken == ["announce_due", "fan_out", "deliver_batch", "deliver_batch", "deliver_batch"]
+
+
 def test_a_queue_url_of_no_known_kind_stops_the_site(
     configured_app: Callable[..., Flask],
 ) -> None:
