@@ -25,11 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 # How far a signed request's Date may be from now, either way, in seconds.
 # Mastodon allows 12 hours back (and an hour ahead); five minutes leaves a
@@ -154,6 +154,12 @@ def verify(
     signature: Signature, method: str, target: str, headers: Mapping[str, str], public_pem: str
 ) -> None:
     """SignatureError unless ``signature`` was made by ``public_pem``'s key."""
+    # `cryptography` (about 6 MB) is imported where keys are used, so that a
+    # process that never signs or verifies never loads it.
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
     try:
         key = serialization.load_pem_public_key(public_pem.encode("ascii"))
     except (ValueError, UnicodeEncodeError) as error:
@@ -169,6 +175,9 @@ def verify(
 
 def new_key_pair() -> tuple[str, str]:
     """A new RSA 2048 key pair as PEM: (private, public)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     private = key.private_bytes(
         serialization.Encoding.PEM,
@@ -189,6 +198,9 @@ def private_key(private_pem: str) -> rsa.RSAPrivateKey:
     RSA key's consistency, about 28 ms of CPU (cryptography 45), a hundred
     times a signature's cost; a worker signs thousands of POSTs with the
     same few actors' keys."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     key = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
     return key
@@ -208,6 +220,9 @@ def signed_headers(
     if body is not None:
         headers["digest"] = body_digest(body)
         names += ("digest",)
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
     signed = private_key(private_pem).sign(
         signing_string(method, target, headers, names), padding.PKCS1v15(), hashes.SHA256()
     )

@@ -29,15 +29,21 @@ from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, PriorityRedisHuey, SqliteHuey, crontab
-from huey.api import TaskWrapper
-from huey.consumer import Consumer
 from redis import ConnectionPool
 
 from . import announcements, channels
 from .channel_types import Delivery, Event, plug_queue, plugged
 from .config import REDIS_TIMEOUT, ConfigurationError
 from .delivery import deliver_batch_now, deliver_now, in_batches, was_delivered
+from .queue_library import (
+    Consumer,
+    Huey,
+    MemoryHuey,
+    PriorityRedisHuey,
+    SqliteHuey,
+    TaskWrapper,
+    crontab,
+)
 
 __all__ = ["was_delivered"]
 

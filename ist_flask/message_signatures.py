@@ -53,11 +53,6 @@ class MessageSignature:
     expires: int | None = None
 
 
-def is_message_signature(headers: Mapping[str, str]) -> bool:
-    """Whether the request is signed the RFC 9421 way (``headers`` by lower-case name)."""
-    return "signature-input" in headers
-
-
 def parse_message_signature(headers: Mapping[str, str]) -> MessageSignature:
     """The Signature-Input and Signature headers' one signature, or SignatureError."""
     given_input, given = headers.get("signature-input", ""), headers.get("signature", "")
