@@ -12,27 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from types import ModuleType
 
 from . import http_signatures
 
 
-def _message_signatures(headers: Mapping[str, str]) -> ModuleType | None:
-    """message_signatures.py when the POST is signed the RFC 9421 way, else
-    None. Imported here, on first use: its library and `cryptography` are
-    about 8 MB that a process serving only pages never needs."""
-    if "signature-input" not in headers:
-        return None
-    from . import message_signatures
-
-    return message_signatures
+def _is_message_signature(headers: Mapping[str, str]) -> bool:
+    """Whether the POST is signed the RFC 9421 way. message_signatures.py is
+    imported only then: its library and `cryptography` are about 8 MB that
+    a process serving only pages never needs."""
+    return "signature-input" in headers
 
 
 def check(headers: Mapping[str, str], body: bytes, now: datetime) -> str:
     """The signature's key id, or SignatureError: the form of the signature,
     what it covers, its age and the body's digest."""
-    message_signatures = _message_signatures(headers)
-    if message_signatures is not None:
+    if _is_message_signature(headers):
+        from . import message_signatures
+
         signed = message_signatures.parse_message_signature(headers)
         message_signatures.check_covers(signed)
         message_signatures.check_created(signed, now)
@@ -53,8 +49,9 @@ def verify(
     An RFC 9421 signature covers the URI the sender addressed: the inbox's
     address under IST_SITE_URL, which is where the actor documents send
     servers, whatever proxy the request came through."""
-    message_signatures = _message_signatures(headers)
-    if message_signatures is not None:
+    if _is_message_signature(headers):
+        from . import message_signatures
+
         signed = message_signatures.parse_message_signature(headers)
         url = site_url.rstrip("/") + target
         message_signatures.verify_message(signed, "POST", url, headers, body, public_pem)
