@@ -14,6 +14,7 @@ not rendered yet, a stale version, an outage — goes to Flask unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from io import BytesIO
 from typing import Any
 
 from flask import Flask
@@ -25,6 +26,13 @@ from .outage import Outage
 from .page_cache import MAX_KEY_LENGTH, key_size
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+# Bodies larger than this are handed to the server as a file
+# (wsgi.file_wrapper). waitress copies a larger plain body into a buffer and,
+# after each partial send, copies what is left again; a file it reads in
+# place. A 157 KB feed went from about 1,900 to 2,350 answers a second; at
+# and below this size (waitress's STRBUF_LIMIT, which it keeps as a string)
+# the two cost the same.
+FILE_FROM_BYTES = 8192
 
 
 class CacheFront:
@@ -44,6 +52,9 @@ class CacheFront:
             return self.app(environ, start_response)
         status, headers, body = answer
         start_response(status, headers)
+        file_wrapper = environ.get("wsgi.file_wrapper")
+        if file_wrapper is not None and len(body) > FILE_FROM_BYTES:
+            return file_wrapper(BytesIO(body))  # type: ignore[no-any-return]
         return [body]
 
     def _kept_answer(
