@@ -27,7 +27,9 @@ def fetch(
 
 
 @pytest.mark.parametrize("encoding", [None, "gzip"])
-def test_kept_answers_equal_rendered_ones_on_one_connection(site: str, encoding: str | None) -> None:
+def test_kept_answers_equal_rendered_ones_on_one_connection(
+    site: str, encoding: str | None
+) -> None:
     address = urlsplit(site)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
     headers = {"Accept-Encoding": encoding} if encoding else {}
