@@ -11,7 +11,7 @@ BARE = ("bare Flask route", "/")
 # connection per request. waitress (3.0.2, task.py) closes the connection
 # after every 304, whatever the client asks, so on kept-alive connections a
 # revalidation also pays for a new connection that the trivial route never
-# does. Feed readers poll minutes apart, each poll on a new connection, which
+# does (docs/upstream/waitress-304-keep-alive.md: the fix, for waitress). Feed readers poll minutes apart, each poll on a new connection, which
 # is what the row with the target measures; the kept-alive row is shown for
 # comparison, without a target.
 FRESH = {"Connection": "close"}
@@ -37,11 +37,11 @@ ENDPOINTS = [
     # listing's own links): the row measures that page, found once by run.py.
     ("page 50 (`?older=`)", "/?page=50", {}, 0.50, None),
 ]
-# A serving process's peak (VmHWM). 120 MB until the job queue came: huey
-# imports the redis and psycopg drivers whatever its storage, and redis
-# imports cryptography, about 25 MB more at start (128 MB measured at 400
-# statements under load).
-MEMORY_LIMIT_MB = 140
+# A serving process's peak (VmHWM), the page cache included (issue 15). The
+# job queue's library loads without psycopg, and signing and verifying load
+# cryptography only when used (queue_library.py, signed_posts.py): 116 MB
+# measured at 10,000 statements, where it was 131 MB with both loaded.
+MEMORY_LIMIT_MB = 120
 FIRST_ANSWER_LIMIT_S = 2.0
 # Importing 100,000 statements: twice as fast as the 241 s measured before
 # the import was parallel (and before SQLite's index held stems).
