@@ -20,14 +20,15 @@ from multiprocessing import get_all_start_methods, get_context
 from queue import Empty
 from typing import TYPE_CHECKING, BinaryIO
 
-from .content import TextLimits, derived_texts
+from .content import TextLimits, excerpt_of_text, words_of_sanitised
+from .models import source_text_of, text_fingerprint
 from .statement_file import (
     StatementFileError,
     StatementRecord,
     TranslationRecord,
     read_statement_file,
 )
-from .stemming import stemmed_text
+from .stemming import stemmed_pieces, stemmed_text
 
 # Statements a batch holds: about 4 MB of prepared text (2.5 translations of
 # 8 KB each, as words and stems too), held twice in the parent while it is
@@ -46,6 +47,9 @@ class PreparedTranslation:
     record: TranslationRecord
     search_text: str
     excerpt: str
+    # models._derive_texts's fingerprint of its source text, which the
+    # import's INSERT passes by: made here, beside the parent's writing.
+    text_sha256: str
     # The stems of the title and of the words, for SQLite's search index
     # (migration 0008); None where the database stems its own (PostgreSQL).
     stems: tuple[str, str] | None
@@ -70,13 +74,17 @@ if TYPE_CHECKING:
 def prepare(record: StatementRecord, with_stems: bool) -> PreparedStatement:
     prepared = []
     for t in record.translations:
-        texts = derived_texts(t.body, t.summary)
+        # content.derived_texts's texts, from a body read_statement_file sanitised.
+        words = words_of_sanitised(t.body)
+        search_text = " ".join(words)
         stems = (
-            (stemmed_text(t.language, t.title), stemmed_text(t.language, texts["search_text"]))
+            (stemmed_text(t.language, t.title), stemmed_pieces(t.language, words))
             if with_stems
             else None
         )
-        prepared.append(PreparedTranslation(t, texts["search_text"], texts["excerpt"], stems))
+        fingerprint = text_fingerprint(source_text_of(t.title, t.summary, t.body, t.markdown))
+        excerpt = excerpt_of_text(search_text, t.summary)
+        prepared.append(PreparedTranslation(t, search_text, excerpt, fingerprint, stems))
     return PreparedStatement(record, tuple(prepared))
 
 

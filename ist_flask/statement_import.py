@@ -29,8 +29,6 @@ from .models import (
     Statement,
     StatementImage,
     Translation,
-    source_text_of,
-    text_fingerprint,
 )
 from .queries import LOOKUP_CHUNK
 from .search import SQLITE_INDEX
@@ -227,10 +225,7 @@ def _write_batch(
                     "summary": t.summary,
                     "body": t.body,
                     "body_source": t.markdown,
-                    # models._derive_texts's, which this INSERT passes by.
-                    "text_sha256": text_fingerprint(
-                        source_text_of(t.title, t.summary, t.body, t.markdown)
-                    ),
+                    "text_sha256": p.text_sha256,
                     "search_text": p.search_text,
                     "excerpt": p.excerpt,
                     "updated_at": t.updated or statement.record.published,
