@@ -96,10 +96,11 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # Tags after which words must not run together once tags are stripped.
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|br|div|li|dd|dt|h[1-6]|blockquote|tr|td|th|pre|hr|ul|ol|dl|figure|figcaption|table)\b[^>]*>",
-    re.IGNORECASE,
-)
+_BLOCK_NAMES = {
+    "p", "br", "div", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "tr", "td", "th", "pre", "hr", "ul", "ol", "dl", "figure", "figcaption", "table",
+}  # fmt: skip
+_BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_BLOCK_NAMES))})\b[^>]*>", re.IGNORECASE)
 
 
 DEFAULT_LIMITS = TextLimits()
@@ -147,6 +148,22 @@ def plain_text(body_html: str) -> str:
     return " ".join(text.split())
 
 
+# A tag as sanitise writes it: a lower-case name, attribute values in double
+# quotes (where ">" would be read as text), no comments, "<" in text escaped.
+_SANITISED_TAG = re.compile(r'<(/?)([a-z0-9]+)(?:[^>"]|"[^"]*")*>')
+
+
+def _tag_gap(tag: re.Match[str]) -> str:
+    return " " if tag.group(2) in _BLOCK_NAMES else ""
+
+
+def words_of_sanitised(body_html: str) -> list[str]:
+    """The words of sanitise's output, which plain_text joins, found faster:
+    its tags are regular enough for a regular expression, where plain_text
+    must parse whatever HTML it gets (an import's words, then its stems)."""
+    return html.unescape(_SANITISED_TAG.sub(_tag_gap, body_html)).split()
+
+
 def excerpt(body_html: str, summary: str | None = None) -> str:
     """The text shown under a title in listings and feeds.
 
@@ -160,9 +177,11 @@ def excerpt_of_text(text: str, summary: str | None = None) -> str:
     """excerpt, from the body's words (plain_text) already at hand."""
     if summary and summary.strip():
         return " ".join(summary.split())
-    words = text.split(" ")
+    # Only the words an excerpt may show: splitting a long body whole cost
+    # more than the rest of the excerpt.
+    words = text.split(" ", EXCERPT_WORDS + EXCERPT_SLACK)
     if len(words) <= EXCERPT_WORDS + EXCERPT_SLACK:
-        return " ".join(words)
+        return text
     return " ".join(words[:EXCERPT_WORDS]) + ELLIPSIS
 
 

@@ -20,14 +20,15 @@ from multiprocessing import get_all_start_methods, get_context
 from queue import Empty
 from typing import TYPE_CHECKING, BinaryIO
 
-from .content import TextLimits, derived_texts
+from .content import TextLimits, excerpt_of_text, words_of_sanitised
+from .models import source_text_of, text_fingerprint
 from .statement_file import (
     StatementFileError,
     StatementRecord,
     TranslationRecord,
     read_statement_file,
 )
-from .stemming import stemmed_text
+from .stemming import stemmed_pieces, stemmed_text
 
 # Statements a batch holds: about 4 MB of prepared text (2.5 translations of
 # 8 KB each, as words and stems too), held twice in the parent while it is
@@ -46,6 +47,9 @@ class PreparedTranslation:
     record: TranslationRecord
     search_text: str
     excerpt: str
+    # models._derive_texts's fingerprint of its source text, which the
+    # import's INSERT passes by: made here, beside the parent's writing.
+    text_sha256: str
     # The stems of the title and of the words, for SQLite's search index
     # (migration 0008); None where the database stems its own (PostgreSQL).
     stems: tuple[str, str] | None
@@ -58,25 +62,42 @@ class PreparedStatement:
 
 
 Batch = list[PreparedStatement]
+
+
+@dataclass(frozen=True)
+class Unprepared:
+    """A batch the child leaves to the parent, which waited for the last one:
+    preparing costs more than writing (SQLite), or less (PostgreSQL), and this
+    way neither process waits long for the other, whichever it is."""
+
+    records: list[StatementRecord]
+
+
 # What the child sends: a batch; the problems of a file that changed since it
 # was checked (StatementFileError does not survive pickling whole); a
 # traceback; and None at the end.
-Message = Batch | tuple[str, ...] | str | None
+Message = Batch | Unprepared | tuple[str, ...] | str | None
 
 if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
     from multiprocessing.queues import Queue
+    from multiprocessing.synchronize import Event as EventType
 
 
 def prepare(record: StatementRecord, with_stems: bool) -> PreparedStatement:
     prepared = []
     for t in record.translations:
-        texts = derived_texts(t.body, t.summary)
+        # content.derived_texts's texts, from a body read_statement_file sanitised.
+        words = words_of_sanitised(t.body)
+        search_text = " ".join(words)
         stems = (
-            (stemmed_text(t.language, t.title), stemmed_text(t.language, texts["search_text"]))
+            (stemmed_text(t.language, t.title), stemmed_pieces(t.language, words))
             if with_stems
             else None
         )
-        prepared.append(PreparedTranslation(t, texts["search_text"], texts["excerpt"], stems))
+        fingerprint = text_fingerprint(source_text_of(t.title, t.summary, t.body, t.markdown))
+        excerpt = excerpt_of_text(search_text, t.summary)
+        prepared.append(PreparedTranslation(t, search_text, excerpt, fingerprint, stems))
     return PreparedStatement(record, tuple(prepared))
 
 
@@ -86,10 +107,18 @@ def _batches(
     limits: TextLimits,
     with_stems: bool,
 ) -> Iterator[Batch]:
+    for chunk in _chunks(open_file, languages, limits):
+        yield [prepare(record, with_stems) for record in chunk]
+
+
+def _chunks(
+    open_file: Callable[[], BinaryIO], languages: Sequence[str], limits: TextLimits
+) -> Iterator[list[StatementRecord]]:
+    """The file's records, a batch at a time."""
     with open_file() as stream:
         records = read_statement_file(stream, languages, limits)
         while chunk := list(islice(records, BATCH_SIZE)):
-            yield [prepare(record, with_stems) for record in chunk]
+            yield chunk
 
 
 def prepared_batches(
@@ -107,19 +136,22 @@ def prepared_batches(
         return
     context = get_context("fork")
     queue: Queue[Message] = context.Queue(maxsize=1)
+    idle = context.Event()
     child = context.Process(
-        target=_produce, args=(queue, open_file, languages, limits, with_stems), daemon=True
+        target=_produce,
+        args=(queue, idle, open_file, languages, limits, with_stems),
+        daemon=True,
     )
     child.start()
     try:
         while True:
             try:
-                item = queue.get(timeout=POLL_SECONDS)
+                item = queue.get_nowait()
             except Empty:
-                if not child.is_alive():
-                    raise RuntimeError(
-                        f"the process reading the file stopped (exit code {child.exitcode})"
-                    ) from None
+                idle.set()  # the child is behind: it hands the next batch over unprepared
+                item = _wait_for(queue, child)
+            if isinstance(item, Unprepared):
+                yield [prepare(record, with_stems) for record in item.records]
                 continue
             if item is None:
                 return
@@ -132,6 +164,18 @@ def prepared_batches(
         if child.is_alive():
             child.terminate()
         child.join()
+
+
+def _wait_for(queue: Queue[Message], child: BaseProcess) -> Message:
+    """The child's next message, as long as the child lives."""
+    while True:
+        try:
+            return queue.get(timeout=POLL_SECONDS)
+        except Empty:
+            if not child.is_alive():
+                raise RuntimeError(
+                    f"the process reading the file stopped (exit code {child.exitcode})"
+                ) from None
 
 
 def _cores() -> int:
@@ -147,15 +191,21 @@ def _can_fork() -> bool:
 
 def _produce(
     queue: Queue[Message],
+    idle: EventType,
     open_file: Callable[[], BinaryIO],
     languages: Sequence[str],
     limits: TextLimits,
     with_stems: bool,
 ) -> None:
-    """The child: each batch into the queue, then None; or what went wrong, as text."""
+    """The child: each batch into the queue, then None; or what went wrong, as text.
+    A batch after the parent waited goes unprepared, for the parent to prepare."""
     try:
-        for batch in _batches(open_file, languages, limits, with_stems):
-            queue.put(batch)
+        for chunk in _chunks(open_file, languages, limits):
+            if idle.is_set():
+                idle.clear()
+                queue.put(Unprepared(chunk))
+            else:
+                queue.put([prepare(record, with_stems) for record in chunk])
     except StatementFileError as error:
         queue.put(tuple(error.problems))
         return

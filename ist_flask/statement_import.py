@@ -23,17 +23,15 @@ from .content import DEFAULT_LIMITS, TextLimits, make_slug
 from .extensions import db, without_statement_timeout
 from .group_import import group_problems, link_statements, write_groups
 from .import_pipeline import PreparedStatement, PreparedTranslation, prepared_batches
+from .import_rows import SearchIndex, inserted_ids
 from .lead_images import stored_image
 from .models import (
     SlugRedirect,
     Statement,
     StatementImage,
     Translation,
-    source_text_of,
-    text_fingerprint,
 )
 from .queries import LOOKUP_CHUNK
-from .search import SQLITE_INDEX
 from .statement_file import StatementFileError, inspect_statement_file
 
 Progress = Callable[[int], None]
@@ -121,49 +119,6 @@ def _refresh_planner_statistics() -> None:
             )
 
 
-class SearchIndex:
-    """SQLite's search index (migration 0008) during an import: filled with
-    the stems the import prepared, in its own process or beside it, instead
-    of by the trigger, which would stem every text again in this one. The
-    trigger is dropped inside the import's transaction and made again from
-    its own SQL before the commit, so a failed import leaves it as it was."""
-
-    TRIGGER = "translations_search_insert"
-
-    def __init__(self, trigger_sql: str) -> None:
-        self.trigger_sql = trigger_sql
-        self.suspended = False
-
-    @classmethod
-    def of_database(cls) -> SearchIndex | None:
-        if db.engine.dialect.name != "sqlite":
-            return None  # PostgreSQL's index is a generated column: nothing to do
-        sql = db.session.execute(
-            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
-            {"name": cls.TRIGGER},
-        ).scalar()
-        return cls(sql) if sql else None
-
-    def suspend(self) -> None:
-        """Drop the trigger: only after a first insert, which begins the
-        import's transaction (SQLite's own DDL does not)."""
-        if not self.suspended:
-            db.session.execute(text(f"DROP TRIGGER {self.TRIGGER}"))
-            self.suspended = True
-
-    def add(self, rows: list[dict[str, Any]]) -> None:
-        """Index ``rows`` ({"rowid", "title", "body"}: stems)."""
-        db.session.execute(
-            text(f"INSERT INTO {SQLITE_INDEX}(rowid, title, body) VALUES (:rowid, :title, :body)"),
-            rows,
-        )
-
-    def resume(self) -> None:
-        if self.suspended:
-            db.session.execute(text(self.trigger_sql))
-            self.suspended = False
-
-
 def _link_images(ids: Sequence[int], batch: Sequence[PreparedStatement]) -> None:
     """Store the batch's lead images (renditions made here, once per image)
     and give each its statement."""
@@ -189,8 +144,8 @@ def _write_batch(
 ) -> Sequence[int]:
     """Insert one batch with multi-row INSERTs: statements, their topics and
     signatories, translations, old slugs, stems; the statements' ids."""
-    ids = db.session.scalars(
-        insert(Statement).returning(Statement.id, sort_by_parameter_order=True),
+    ids = inserted_ids(
+        cast(Table, Statement.__table__),
         [
             {
                 "published_at": p.record.published,
@@ -200,7 +155,7 @@ def _write_batch(
             }
             for p in batch
         ],
-    ).all()
+    )
     link_statements(ids, [p.record for p in batch], *groups)
     _link_images(ids, batch)
     if index is not None:
@@ -227,10 +182,7 @@ def _write_batch(
                     "summary": t.summary,
                     "body": t.body,
                     "body_source": t.markdown,
-                    # models._derive_texts's, which this INSERT passes by.
-                    "text_sha256": text_fingerprint(
-                        source_text_of(t.title, t.summary, t.body, t.markdown)
-                    ),
+                    "text_sha256": p.text_sha256,
                     "search_text": p.search_text,
                     "excerpt": p.excerpt,
                     "updated_at": t.updated or statement.record.published,
@@ -246,9 +198,7 @@ def _write_batch(
     if index is None and not any(p.record.old_slugs for p in prepared):
         db.session.execute(insert(table), rows)
         return ids
-    translation_ids = db.session.scalars(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-    ).all()
+    translation_ids = inserted_ids(table, rows)
     if index is not None:
         index.add(
             [

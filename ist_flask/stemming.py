@@ -64,15 +64,24 @@ def stemmed_text(language: str | None, text: str | None) -> str:
     phrase still finds its words side by side)."""
     # Split on spaces, then find the words in each piece: the same words as
     # one regular expression over the whole text, three times faster.
-    pieces = (text or "").casefold().split()
+    return stemmed_pieces(language, (text or "").split())
+
+
+def stemmed_pieces(language: str | None, pieces: list[str]) -> str:
+    """stemmed_text of the text these space-separated pieces make, for a
+    caller that has them split already (the import)."""
     with _known_lock:
         known = _known.setdefault(language, {})
         new = set(pieces).difference(known)
         if len(known) + len(new) > _KNOWN_PIECES:
             known.clear()
             new = set(pieces)
+        # A piece is folded only when first seen, not each text whole:
+        # most pieces are known, as they are or capitalised.
         for piece in new:
-            known[piece] = " ".join(stem_folded(language, fold(w)) for w in WORD.findall(piece))
+            known[piece] = " ".join(
+                stem_folded(language, fold(w)) for w in WORD.findall(piece.casefold())
+            )
         return " ".join(filter(None, map(known.__getitem__, pieces)))
 
 

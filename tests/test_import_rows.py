@@ -1,0 +1,61 @@
+"""The import's rows: the ids it gives them, and the words it finds in bodies."""
+
+from __future__ import annotations
+
+import pytest
+from builders import add, statement
+from flask import Flask
+from sqlalchemy import delete, func, select
+
+from ist_flask.content import plain_text, sanitise, words_of_sanitised
+from ist_flask.extensions import db
+from ist_flask.i18n import supported_languages
+from ist_flask.models import Statement, Translation
+from ist_flask.search import search, search_terms
+
+BODIES = [
+    '<p title="a>b">Xyz <b>Workers</b>’ STRIKE</p><p>Ǆemal &amp; Ĳssel&nbsp;ﬁne</p>',
+    "<p>1 < 2 > 0 &lt;tag&gt; Straße</p><script>bad()</script><p>y</p>",
+    '<a href="http://x?a=1&b=2">Link</a>ink<br>Next<hr>after<ul><li>A</li><li>B</li></ul>',
+    "<!-- c --><P>Up</P>Case<DIV>d</DIV>e<span>in</span>line",
+    '<img src="http://x/y.png" alt="a &quot;>&lt;">after',
+    "<table><tr><td>1</td><td>2</td></tr></table>3 <pre>  a\n  b</pre> &#39;q&#39; x\u00a0y",
+    "<h2>T</h2>text<figure><figcaption>cap</figcaption></figure>w<blockquote>q</blockquote>r",
+]
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_the_words_of_a_sanitised_body_are_plain_texts(body: str) -> None:
+    clean = sanitise(body)
+    assert " ".join(words_of_sanitised(clean)) == plain_text(clean)
+
+
+def test_an_import_never_gives_a_deleted_statements_id(app: Flask) -> None:
+    with app.app_context():
+        newest = db.session.execute(select(func.max(Statement.id))).scalar_one()
+        db.session.execute(delete(Statement).where(Statement.id == newest))
+        db.session.commit()
+    add(
+        app,
+        statement("2020-05-01T00:00:00Z", {"en": {"title": "Quarrying rights"}}),
+        statement(
+            "2020-05-02T00:00:00Z",
+            {"en": {"title": "Harbour strike"}, "fr": {"title": "Grève du port"}},
+        ),
+    )
+    with app.app_context():
+        rows = db.session.execute(
+            select(Translation.statement_id, Translation.id, Translation.title)
+            .where(Translation.statement_id > newest)
+            .order_by(Translation.id)
+        ).all()
+        # Ids past the deleted one, in the file's order, each translation
+        # with its own statement, and found by the search index under its id.
+        assert [title for _s, _t, title in rows] == [
+            "Quarrying rights",
+            "Harbour strike",
+            "Grève du port",
+        ]
+        assert rows[0][0] < rows[1][0] == rows[2][0]
+        hits, _total = search(search_terms("harbour"), "en", supported_languages(), 1, 10)
+        assert [hit.translation.id for hit in hits] == [rows[1][1]]
