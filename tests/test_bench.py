@@ -46,7 +46,10 @@ def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
     assert "| 420 | `/` |" in table
     assert "≥ 100% of bare; ≥ 70% of trivial; within 15% of 400 |" in table
     assert "≥ 100% of bare; ≥ 85% of trivial; within 15% of 400 |" in table
-    assert re.search(r"^\| 420 \| \d+ s \| [\d.]+ s \| \d+ MB \|$", table, re.M)
+    # A slow machine may miss a target; the row then says so beside the figure.
+    over = r"(?: \(\*\*over [\d.]+ (?:s|MB)\*\*\))?"
+    row = rf"^\| 420 \| \d+ s{over} \| [\d.]+ s{over} \| \d+ MB{over} \|$"
+    assert re.search(row, table, re.M), table
     assert table.rstrip().splitlines()[-1].startswith("Targets missed: ")
     # nginx (tests/run.sh installs it) in front, against its own static file.
     for size in ("400", "420"):
