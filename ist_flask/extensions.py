@@ -43,6 +43,10 @@ def _fold_or_none(text: str | None) -> str | None:
     return fold(text) if text is not None else None
 
 
+# How long a SQLite connection waits for another's lock before it fails.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     """Every SQLite connection enforces foreign keys, waits on a lock instead of
@@ -55,6 +59,6 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.create_function("ist_fold", 1, _fold_or_none, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()

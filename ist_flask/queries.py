@@ -259,10 +259,13 @@ def renamed_translation(language: str, old_slug: str) -> Translation | None:
 # What the channels of reach were told (announcements.py).
 
 
-def _shown_by(now: datetime) -> ColumnElement[bool]:
+def _shown_by(now: datetime, by_index: bool = True) -> ColumnElement[bool]:
     # visible() at a chosen moment, even a later one: the minute task is
-    # driven with its own clock.
-    return and_(Statement.status == PUBLISHED, Statement.published_at <= now)
+    # driven with its own clock. Not by_index: the status is read from each
+    # row of statements found otherwise (SQLite takes no index for a term
+    # through ||), for a query that names its statements.
+    status = Statement.status if by_index else Statement.status.concat("")
+    return and_(status == PUBLISHED, Statement.published_at <= now)
 
 
 def visible_languages(statement_id: int, now: datetime) -> list[str]:
@@ -277,10 +280,13 @@ def visible_languages(statement_id: int, now: datetime) -> list[str]:
 
 def visible_translations_of(statement_ids: Sequence[int], now: datetime) -> list[tuple[int, str]]:
     """(statement id, language) of these statements' translations visible at ``now``."""
+    # By the statements' ids: SQLite would otherwise walk the index of every
+    # visible statement for each batch an import writes, a sixth of the time
+    # of an import of 100,000 statements.
     query = (
         select(Translation.statement_id, Translation.language)
         .join(Translation.statement)
-        .where(Translation.statement_id.in_(statement_ids), _shown_by(now))
+        .where(Statement.id.in_(statement_ids), _shown_by(now, by_index=False))
     )
     return [(row.statement_id, row.language) for row in db.session.execute(query)]
 

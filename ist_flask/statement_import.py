@@ -23,7 +23,7 @@ from .content import DEFAULT_LIMITS, TextLimits, make_slug
 from .extensions import db, without_statement_timeout
 from .group_import import group_problems, link_statements, write_groups
 from .import_pipeline import PreparedStatement, PreparedTranslation, prepared_batches
-from .import_rows import SearchIndex, inserted_ids
+from .import_rows import SearchIndex, inserted_ids, journal_for_bulk_writes
 from .lead_images import stored_image
 from .models import (
     SlugRedirect,
@@ -85,7 +85,7 @@ def import_statement_file(
     index = SearchIndex.of_database()
     prepared = prepared_batches(open_file, languages, limits, index is not None, checked.count)
     # closing: a child process preparing the batches stops with the import.
-    with closing(prepared) as batches:
+    with closing(prepared) as batches, journal_for_bulk_writes(checked.count):
         try:
             groups = write_groups(checked)
             now = datetime.now(UTC)
@@ -100,7 +100,7 @@ def import_statement_file(
         except BaseException:
             db.session.rollback()
             raise
-    db.session.commit()
+        db.session.commit()
     _refresh_planner_statistics()
     return checked.count
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +17,8 @@ from flask.testing import FlaskCliRunner
 from servers import ROOT, site_environment
 from sqlalchemy import func, select, text
 
-from ist_flask import import_pipeline, statement_import
-from ist_flask.extensions import db
+from ist_flask import import_pipeline, import_rows, statement_import
+from ist_flask.extensions import SQLITE_BUSY_TIMEOUT_MS, db
 from ist_flask.i18n import supported_languages
 from ist_flask.models import Statement, Translation
 from ist_flask.statement_file import StatementFileError
@@ -119,6 +120,74 @@ def test_a_large_import_fills_the_search_index_as_the_trigger_would(
     assert "2500 statements match." in page
 
 
+def journal_mode(app: Flask) -> str:
+    with app.app_context():
+        return str(db.session.execute(text("PRAGMA journal_mode")).scalar_one())
+
+
+def test_a_large_import_on_its_own_writes_sqlite_once_and_leaves_it_in_wal(
+    app: Flask, tmp_path: Path
+) -> None:
+    """With no other connection, the import's pages go through a rollback
+    journal (written once, not twice through the WAL), and the WAL is back
+    after it, with every row and the search index as the trigger makes it."""
+    if db_dialect(app) != "sqlite":
+        pytest.skip("PostgreSQL has no journal mode")
+    source = tmp_path / "many.json"
+    write_statements(source, import_rows.JOURNAL_FROM + 100, 5)
+    modes: list[str] = []
+
+    def seen(_done: int) -> None:
+        modes.append(str(db.session.execute(text("PRAGMA journal_mode")).scalar_one()))
+
+    with app.app_context():
+        statement_import.import_statement_file(
+            lambda: source.open("rb"), supported_languages(), progress=seen
+        )
+    assert set(modes) == {"delete"}
+    assert journal_mode(app) == "wal"
+    assert count_statements(app) == import_rows.JOURNAL_FROM + 102
+    trigger, held, wanted = search_index_state(app)
+    assert trigger and held == wanted
+
+
+def test_with_a_reader_open_a_large_import_stays_in_the_wal(app: Flask, tmp_path: Path) -> None:
+    """A rollback journal would lock the reader (the server) out: with one
+    open, the import keeps the WAL, and the reader reads on throughout."""
+    if db_dialect(app) != "sqlite":
+        pytest.skip("PostgreSQL has no journal mode")
+    source = tmp_path / "many.json"
+    write_statements(source, import_rows.JOURNAL_FROM + 100, 5)
+    with app.app_context():
+        path = db.engine.url.database
+    reader = sqlite3.connect(path)
+    try:
+        assert reader.execute("SELECT count(*) FROM statements").fetchone() == (2,)
+        modes: list[str] = []
+        read: list[int] = []
+        timeouts: list[int] = []
+
+        def seen(_done: int) -> None:
+            modes.append(str(db.session.execute(text("PRAGMA journal_mode")).scalar_one()))
+            read.append(reader.execute("SELECT count(*) FROM statements").fetchone()[0])
+            timeouts.append(db.session.execute(text("PRAGMA busy_timeout")).scalar_one())
+
+        with app.app_context():
+            statement_import.import_statement_file(
+                lambda: source.open("rb"), supported_languages(), progress=seen
+            )
+        assert set(modes) == {"wal"}
+        # Asking did not cost the import's connection its patience with locks.
+        assert set(timeouts) == {SQLITE_BUSY_TIMEOUT_MS}
+        # The reader saw the database as it was until the import committed.
+        assert set(read) == {2}
+        assert reader.execute("SELECT count(*) FROM statements").fetchone()[0] == (
+            import_rows.JOURNAL_FROM + 102
+        )
+    finally:
+        reader.close()
+
+
 def db_dialect(app: Flask) -> str:
     with app.app_context():
         return db.engine.dialect.name
@@ -176,6 +245,7 @@ def test_a_file_that_breaks_after_its_check_writes_nothing(app: Flask, tmp_path:
     if db_dialect(app) == "sqlite":
         trigger, held, wanted = search_index_state(app)
         assert trigger and held == wanted, "a failed import must leave the index as it was"
+        assert journal_mode(app) == "wal"
 
 
 def test_an_import_stopped_midway_writes_nothing_and_closes_its_file(
@@ -195,6 +265,8 @@ def test_an_import_stopped_midway_writes_nothing_and_closes_its_file(
         statement_import.import_statement_file(opener, supported_languages(), progress=interrupt)
     assert written == [import_pipeline.BATCH_SIZE]
     assert count_statements(app) == 2
+    if db_dialect(app) == "sqlite":
+        assert journal_mode(app) == "wal"
     assert all(stream.closed for stream in opener.opened)
 
 
