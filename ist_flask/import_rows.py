@@ -21,10 +21,10 @@ JOURNAL_FROM = 2_000
 
 
 @contextmanager
-def journal_for_bulk_writes(count: int) -> Iterator[bool]:
+def journal_for_bulk_writes(count: int) -> Iterator[None]:
     """Around the writes of an import of ``count`` statements: on SQLite, a
     rollback journal instead of the WAL while no other connection has the
-    database open; whether it is.
+    database open.
 
     Through the WAL every page of an import is written twice, to the log and
     again when the log is copied into the database: a quarter of the import's
@@ -42,32 +42,32 @@ def journal_for_bulk_writes(count: int) -> Iterator[bool]:
         or session.dirty
         or session.deleted
     ):
-        yield False
+        yield
         return
     # The session's reads so far hold a connection, and this process's pool
     # keeps others open: each counts as another reader.
     session.rollback()
     db.engine.dispose()
-    mode = _rollback_journal_if_alone()
+    alone = _rollback_journal_if_alone()
     try:
-        yield mode == "delete"
+        yield
     finally:
-        if mode == "delete":
+        if alone:
             session.rollback()  # after the commit, nothing; after a failure, the rest
             session.execute(text("PRAGMA journal_mode=WAL"))
             session.commit()
 
 
-def _rollback_journal_if_alone() -> str:
-    """The journal mode after asking SQLite for a rollback journal: "delete",
-    or "wal" where another connection has the database open. SQLite says
-    that by failing on the lock, which is not worth waiting for."""
+def _rollback_journal_if_alone() -> bool:
+    """Ask SQLite for a rollback journal; whether it gave one. Where another
+    connection has the database open it refuses by failing on the lock,
+    which is not worth waiting for."""
     session = db.session
     session.execute(text("PRAGMA busy_timeout=0"))
     try:
-        return str(session.execute(text("PRAGMA journal_mode=DELETE")).scalar())
+        return session.execute(text("PRAGMA journal_mode=DELETE")).scalar() == "delete"
     except OperationalError:
-        return "wal"
+        return False
     finally:
         session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
 
