@@ -21,8 +21,11 @@ from admin_helpers import NEW, new_statement, post
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import downgrade, upgrade
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import bindparam, text
 
+from ist_flask.content import _NOT_XML, clean_text
 from ist_flask.extensions import db
 from ist_flask.models import UTCDateTime
 
@@ -204,3 +207,19 @@ def test_the_migration_cleans_text_stored_before_it(empty_app: Flask) -> None:
         ).one()
     assert tuple(row) == ("Form\nfeed", "Summary", "<p>Bo\ndy</p>", "Bo\ndy", "Bo\ndy")
     assert empty_app.test_client().get("/feed.atom").status_code == 200
+
+
+# Texts of every width CPython stores (ASCII, Latin-1, BMP, astral), each with
+# or without a forbidden character somewhere: clean_text's fast test must give
+# the regular expression's answer for all of them.
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF)),
+    st.sampled_from(["", "a", "é", "Ω", "рабочие", "😀", *FORBIDDEN.values()]),
+    st.integers(min_value=0, max_value=1_000),
+)
+def test_clean_text_removes_exactly_what_xml_forbids(text: str, extra: str, at: int) -> None:
+    text = text[:at] + extra + text[at:]
+    expected = _NOT_XML.sub(lambda found: "\n" if found.group() in "\x0b\x0c" else "", text)
+    assert clean_text(text) == expected
+    assert _NOT_XML.search(clean_text(text)) is None
