@@ -23,7 +23,12 @@ from .content import DEFAULT_LIMITS, TextLimits, make_slug
 from .extensions import db, without_statement_timeout
 from .group_import import group_problems, link_statements, write_groups
 from .import_pipeline import PreparedStatement, PreparedTranslation, prepared_batches
-from .import_rows import SearchIndex, inserted_ids, journal_for_bulk_writes
+from .import_rows import (
+    SearchIndex,
+    bulk_write_settings,
+    inserted_ids,
+    journal_for_bulk_writes,
+)
 from .lead_images import stored_image
 from .models import (
     SlugRedirect,
@@ -73,7 +78,8 @@ def import_statement_file(
         checked = inspect_statement_file(stream, languages, limits)
     owners = slug_owners(checked.slugs)
     problems = checked.problems + [
-        f"{checked.slugs[key]}: {owner.describe(key[1])}" for key, owner in sorted(owners.items())
+        f"{checked.where_given(key)}: {owner.describe(key[1])}"
+        for key, owner in sorted(owners.items())
     ]
     if not checked.problems:
         problems += group_problems(checked)
@@ -87,14 +93,15 @@ def import_statement_file(
     # closing: a child process preparing the batches stops with the import.
     with closing(prepared) as batches, journal_for_bulk_writes(checked.count):
         try:
-            groups = write_groups(checked)
-            now = datetime.now(UTC)
-            for batch in batches:
-                ids = _write_batch(batch, slugs, index, groups)
-                # What an import adds is not news: no channel hears of it.
-                mark_announced(ids, now)
-                if progress is not None:
-                    progress(len(batch))
+            with bulk_write_settings():
+                groups = write_groups(checked)
+                now = datetime.now(UTC)
+                for batch in batches:
+                    ids = _write_batch(batch, slugs, index, groups)
+                    # What an import adds is not news: no channel hears of it.
+                    mark_announced(ids, now)
+                    if progress is not None:
+                        progress(len(batch))
             if index is not None:
                 index.resume()
         except BaseException:
