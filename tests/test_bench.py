@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 from conftest import SERVER_DATABASE
 from servers import ROOT
@@ -67,3 +68,27 @@ def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
     loads = [cells for cells in rows if len(cells) == 14]
     assert len(loads) == 2 * len(ROWS)
     assert all(cells[10].strip() == "0" for cells in loads), loads
+
+
+@pytest.mark.skipif(not SERVER_DATABASE, reason="it times the import on PostgreSQL too")
+def test_the_import_timer_times_both_databases(tmp_path: Path) -> None:
+    """bench/import_time.py: one row a database, each import whole (the
+    statements are there), and the PostgreSQL database it made dropped."""
+    server = SERVER_DATABASE.rsplit("/", 1)[0] if SERVER_DATABASE else ""
+    result = subprocess.run(
+        [sys.executable, "bench/import_time.py", "--sizes", "150", "--postgresql", server,
+         "--data", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr.count("Imported 150 statements") == 2
+    for database in ("sqlite", "postgresql"):
+        assert re.search(rf"^\| 150 \| \d+ MB \| {database} \| [\d.]+ s \| \d+ MB \|$",
+                         result.stdout, re.M), result.stdout  # fmt: skip
+    assert not list(tmp_path.glob("import-150.sqlite3*"))
+    admin = server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin) as connection:
+        left = connection.execute(
+            "SELECT count(*) FROM pg_database WHERE datname = 'ist_import_bench_150'"
+        ).fetchone()
+    assert left == (0,)
