@@ -158,13 +158,18 @@ class CheckedFile:
     def where_given(self, key: tuple[str, str]) -> str:
         """The field that gives the slug ``key``, with its statement."""
         number, old = divmod(self.slugs[key], 2)
-        where = describe_where(number, title=self.titles[number - 1])
-        return f"{where}: translations.{key[0]}.{'old_slugs' if old else 'slug'}"
+        return _slug_field(number, self.titles[number - 1], key[0], bool(old))
 
 
 def _given_at(number: int, old: bool) -> int:
     """CheckedFile.slugs's number for statement ``number``'s slug or old slug."""
     return number * 2 + old
+
+
+def _slug_field(number: int, title: str | None, language: str, old: bool) -> str:
+    """Where a slug is given: 'statement 3 ("Title"): translations.fr.slug'."""
+    where = describe_where(number, title=title)
+    return f"{where}: translations.{language}.{'old_slugs' if old else 'slug'}"
 
 
 def inspect_statement_file(
@@ -197,11 +202,8 @@ def inspect_statement_file(
             for old, slug in given:
                 key = (translation.language, slug)
                 if key in slugs:
-                    field = f"{describe_where(number, record)}: translations.{key[0]}"
-                    name = "old_slugs" if old else "slug"
-                    problems.append(
-                        f'{field}.{name}: "{slug}" is also used by {checked.where_given(key)}'
-                    )
+                    field = _slug_field(number, titles[-1], key[0], old)
+                    problems.append(f'{field}: "{slug}" is also used by {checked.where_given(key)}')
                 else:
                     slugs[key] = _given_at(number, old)
     return dataclasses.replace(checked, count=count)
