@@ -131,3 +131,36 @@ def test_a_checked_file_holds_little_for_each_slug() -> None:
     assert checked.where_given(("de", "statement-number-7-de")) == (
         'statement 8 ("Statement number 7 about the strike in en"): translations.de.slug'
     )
+
+
+def test_a_slug_given_twice_names_both_fields() -> None:
+    """An old slug that another translation gives as its slug is one problem,
+    naming where each gives it."""
+    data = {
+        "statements": [
+            {
+                "published": "2021-07-13T00:00:00Z",
+                "translations": {
+                    "fr": {"title": "Premier", "slug": "premier", "body": "<p>Un.</p>"}
+                },
+            },
+            {
+                "published": "2021-07-14T00:00:00Z",
+                "translations": {
+                    "en": {"title": "Second", "body": "<p>Two.</p>"},
+                    "fr": {
+                        "title": "Deuxième",
+                        "slug": "deuxieme",
+                        "old_slugs": ["premier"],
+                        "body": "<p>Deux.</p>",
+                    },
+                },
+            },
+        ]
+    }
+    with pytest.raises(StatementFileError) as raised:
+        parse_statement_file(json.dumps(data), DEFAULT_LANGUAGES)
+    assert raised.value.problems == [
+        'statement 2 ("Second"): translations.fr.old_slugs: "premier" is also used by '
+        'statement 1 ("Premier"): translations.fr.slug'
+    ]
