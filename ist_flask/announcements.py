@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import String, Table, delete, insert, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import queries
 from .channel_types import Event, EventKind
 from .extensions import db
-from .models import Statement
+from .models import Statement, UTCDateTime
 from .reach_models import Announcement
 
 # Translations the minute task announces at most in one run: a large schedule
@@ -132,9 +132,12 @@ def mark_announced(statement_ids: Sequence[int], now: datetime) -> None:
     """Count the visible translations of these new statements as announced,
     without an event: what an import adds is not news (see the README).
     Part of the caller's transaction."""
-    rows = [
-        {"statement_id": statement_id, "language": language, "kind": "publish", "at": now}
-        for statement_id, language in queries.visible_translations_of(statement_ids, now)
-    ]
-    if rows:
-        db.session.execute(insert(Announcement), rows)
+    # One INSERT … SELECT: the rows never pass through Python, which (as ORM
+    # rows) cost a twentieth of a large import's writing process.
+    visible = queries.visible_translations_of(statement_ids, now).add_columns(
+        literal("publish", String()), literal(now, UTCDateTime())
+    )
+    table = cast(Table, Announcement.__table__)
+    db.session.execute(
+        insert(table).from_select(["statement_id", "language", "kind", "at"], visible)
+    )

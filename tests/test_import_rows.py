@@ -16,6 +16,7 @@ from ist_flask.extensions import db
 from ist_flask.i18n import supported_languages
 from ist_flask.models import Statement, Translation
 from ist_flask.queries import visible_translations_of
+from ist_flask.reach_models import Announcement
 from ist_flask.search import search, search_terms
 
 BODIES = [
@@ -79,15 +80,42 @@ def test_marking_an_imports_batch_announced_reads_only_its_statements(app: Flask
 
         event.listen(db.engine, "before_cursor_execute", seen)
         try:
-            visible = visible_translations_of(ids, datetime.now(UTC))
+            visible = db.session.execute(visible_translations_of(ids, datetime.now(UTC))).all()
         finally:
             event.remove(db.engine, "before_cursor_execute", seen)
         shown = select(Translation.statement_id, Translation.language).join(Translation.statement)
         expected = db.session.execute(shown.where(queries.visible())).all()
-        assert sorted(visible) == sorted(tuple(row) for row in expected) != []
+        assert sorted(tuple(row) for row in visible) == sorted(tuple(row) for row in expected) != []
         ((sql, parameters),) = executed
         if db.engine.dialect.name == "sqlite":
             plan = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters)
             details = " ".join(row[3] for row in plan)
             assert "SEARCH statements USING INTEGER PRIMARY KEY" in details, details
             assert "ix_statements_status_published_at" not in details, details
+
+
+def test_an_import_counts_its_visible_translations_as_announced_and_no_others(app: Flask) -> None:
+    """What an import adds is not news: each translation visible now is
+    recorded as announced (as "publish", at the import's time), so no channel
+    hears of it later; one scheduled for later is not, so it is announced
+    when its time comes."""
+    before = datetime.now(UTC)
+    add(
+        app,
+        statement("2024-05-01T00:00:00Z", {"en": {"title": "Old news"}, "fr": {"title": "Vieux"}}),
+        statement("2999-01-01T00:00:00Z", {"en": {"title": "Far future"}}),
+    )
+    with app.app_context():
+        titles = dict(db.session.execute(select(Translation.title, Translation.statement_id)).all())
+        rows = db.session.execute(
+            select(
+                Announcement.statement_id, Announcement.language, Announcement.kind, Announcement.at
+            )
+            .where(Announcement.statement_id.in_([titles["Old news"], titles["Far future"]]))
+            .order_by(Announcement.language)
+        ).all()
+    assert [(r.statement_id, r.language, r.kind) for r in rows] == [
+        (titles["Old news"], "en", "publish"),
+        (titles["Old news"], "fr", "publish"),
+    ]
+    assert all(before <= r.at <= datetime.now(UTC) for r in rows)
