@@ -96,12 +96,12 @@ def import_statement_file(
             with bulk_write_settings():
                 groups = write_groups(checked)
                 now = datetime.now(UTC)
+                written: list[int] = []
                 for batch in batches:
-                    ids = _write_batch(batch, slugs, index, groups)
-                    # What an import adds is not news: no channel hears of it.
-                    mark_announced(ids, now)
+                    written += _write_batch(batch, slugs, index, groups)
                     if progress is not None:
                         progress(len(batch))
+                _mark_announced(written, now)
             if index is not None:
                 index.resume()
         except BaseException:
@@ -124,6 +124,16 @@ def _refresh_planner_statistics() -> None:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(
                 text("ANALYZE statements, translations")
             )
+
+
+def _mark_announced(statement_ids: Sequence[int], now: datetime) -> None:
+    """What an import adds is not news: no channel hears of it. Marked once
+    every batch is written, not batch by batch: between the batches' writes
+    SQLite took 2.5 ms a batch for it at 10,000 statements and 9 ms at
+    100,000 (a ninth of the import); after them, 0.05 s for all 10,000."""
+    pending = iter(statement_ids)
+    while chunk := list(islice(pending, LOOKUP_CHUNK)):
+        mark_announced(chunk, now)
 
 
 def _link_images(ids: Sequence[int], batch: Sequence[PreparedStatement]) -> None:
