@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import contains_eager, load_only, selectinload
@@ -23,8 +24,17 @@ from .models import (
 )
 from .reach_models import Announcement
 
+T = TypeVar("T")
+
 # Bound parameters per IN list: SQLite allows 32,766, PostgreSQL 65,535.
 LOOKUP_CHUNK = 500
+
+
+def lookup_chunks(items: Iterable[T]) -> Iterator[list[T]]:
+    """``items`` in lists of LOOKUP_CHUNK at most: one IN list a query."""
+    pending = iter(items)
+    while chunk := list(islice(pending, LOOKUP_CHUNK)):
+        yield chunk
 
 
 def _now() -> datetime:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import func, select
 
 from .extensions import db
 from .models import Statement, Translation
-from .queries import LOOKUP_CHUNK, visible
+from .queries import lookup_chunks, visible
 
 SitemapRow = tuple[int, str, str, datetime]
 
@@ -49,8 +48,7 @@ def sitemap_rows(offset: int, limit: int) -> list[SitemapRow]:
 def sitemap_alternates(statement_ids: Collection[int]) -> dict[int, list[tuple[str, str]]]:
     """(language, slug) of every visible translation of these statements, by statement."""
     found: dict[int, list[tuple[str, str]]] = {}
-    pending = iter(sorted(statement_ids))
-    while chunk := list(islice(pending, LOOKUP_CHUNK)):
+    for chunk in lookup_chunks(sorted(statement_ids)):
         query = (
             select(Translation.statement_id, Translation.language, Translation.slug)
             .where(Translation.statement_id.in_(chunk))

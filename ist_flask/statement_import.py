@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
 from typing import Any, BinaryIO, cast
 
 from sqlalchemy import Table, insert, select, text
@@ -36,7 +35,7 @@ from .models import (
     StatementImage,
     Translation,
 )
-from .queries import LOOKUP_CHUNK
+from .queries import lookup_chunks
 from .statement_file import StatementFileError, inspect_statement_file
 
 Progress = Callable[[int], None]
@@ -131,8 +130,7 @@ def _mark_announced(statement_ids: Sequence[int], now: datetime) -> None:
     every batch is written, not batch by batch: between the batches' writes
     SQLite took 2.5 ms a batch for it at 10,000 statements and 9 ms at
     100,000 (a ninth of the import); after them, 0.05 s for all 10,000."""
-    pending = iter(statement_ids)
-    while chunk := list(islice(pending, LOOKUP_CHUNK)):
+    for chunk in lookup_chunks(statement_ids):
         mark_announced(chunk, now)
 
 
@@ -241,11 +239,10 @@ def slug_owners(keys: Iterable[SlugKey]) -> dict[SlugKey, SlugOwner]:
         by_language.setdefault(language, []).append(slug)
     owners: dict[SlugKey, SlugOwner] = {}
     for language, slugs in by_language.items():
-        pending = iter(slugs)
         # One language per query: PostgreSQL reads a (language, slug) IN list
         # of pairs by scanning the whole table, but a slug IN list of one
         # language from the unique index.
-        while chunk := list(islice(pending, LOOKUP_CHUNK)):
+        for chunk in lookup_chunks(slugs):
             current = select(Translation.slug, Translation.title).where(
                 Translation.language == language, Translation.slug.in_(chunk)
             )
