@@ -63,16 +63,18 @@ def import_command(file: Path) -> None:
     with ExitStack() as stack:
         bar: list[Any] = []
 
-        def start_bar(count: int) -> None:
-            # click shows the bar on a terminal and only its label elsewhere.
-            bar.append(stack.enter_context(click.progressbar(length=count, label="Importing")))
+        def start_bar(size: int) -> None:
+            # The file's bytes, as it is read once: its statements are not
+            # counted first. click shows the bar on a terminal and only its
+            # label elsewhere.
+            bar.append(stack.enter_context(click.progressbar(length=size, label="Importing")))
 
         try:
             added = statement_import.import_statement_file(
                 lambda: file.open("rb"),
                 supported_languages(),
                 progress=lambda done: bar[0].update(done),
-                on_checked=start_bar,
+                on_start=start_bar,
                 limits=TextLimits.from_config(current_app.config),
             )
         except OSError as error:

@@ -24,7 +24,7 @@ from .group_models import (
     statement_topics,
 )
 from .group_records import GroupRecords
-from .statement_file import CheckedFile, StatementRecord
+from .statement_file import StatementRecord
 
 
 def _stored_topics(keys: Iterable[str]) -> dict[str, Topic]:
@@ -54,23 +54,29 @@ def _stored_organisations(slugs: Iterable[str]) -> dict[str, int]:
     return {slug: organisation_id for slug, organisation_id in db.session.execute(query)}
 
 
-def group_problems(checked: CheckedFile) -> list[str]:
-    """What the database says against the file's groups: a statement naming
-    a group that neither the file nor the site has, and a new topic whose
-    slug in a language another topic has."""
-    problems = []
-    topic_keys = {key for kind, key in checked.elsewhere if kind == "topic"}
-    organisation_slugs = {key for kind, key in checked.elsewhere if kind == "organisation"}
-    stored_topics = _stored_topics(topic_keys | set(checked.groups.topics))
+def missing_group_problems(elsewhere: dict[tuple[str, str], str]) -> list[str]:
+    """Each group that statements name (``elsewhere``: CheckedFile's) but
+    neither the file nor the site has."""
+    topic_keys = {key for kind, key in elsewhere if kind == "topic"}
+    organisation_slugs = {key for kind, key in elsewhere if kind == "organisation"}
+    stored_topics = _stored_topics(topic_keys)
     stored_organisations = _stored_organisations(organisation_slugs)
-    for (kind, key), where in sorted(checked.elsewhere.items()):
+    problems = []
+    for (kind, key), where in sorted(elsewhere.items()):
         if kind == "topic" and key not in stored_topics:
             problems.append(f'{where}: topics: "{key}" is no topic of the file or of the site')
         if kind == "organisation" and key not in stored_organisations:
             problems.append(
                 f'{where}: signatories: "{key}" is no organisation of the file or of the site'
             )
-    for key, record in checked.groups.topics.items():
+    return problems
+
+
+def topic_address_problems(groups: GroupRecords) -> list[str]:
+    """Each new topic of the file whose slug in a language another topic has."""
+    stored_topics = _stored_topics(groups.topics)
+    problems = []
+    for key, record in groups.topics.items():
         if key in stored_topics:
             continue
         for language, _name, slug in record.names:
@@ -84,16 +90,31 @@ def group_problems(checked: CheckedFile) -> list[str]:
     return problems
 
 
-def write_groups(checked: CheckedFile) -> tuple[dict[str, int], dict[str, int]]:
-    """Make the file's new topics and organisations; the ids of every topic
-    (by key) and organisation (by slug) the file names or defines."""
-    groups: GroupRecords = checked.groups
-    topic_keys = set(groups.topics) | {k for kind, k in checked.elsewhere if kind == "topic"}
-    organisation_slugs = set(groups.organisations) | {
-        k for kind, k in checked.elsewhere if kind == "organisation"
-    }
-    topic_ids = {key: topic.id for key, topic in _stored_topics(topic_keys).items()}
-    organisation_ids = _stored_organisations(organisation_slugs)
+class GroupIds:
+    """The ids of the topics (by key) and organisations (by slug) that an
+    import's statements name: those the file defines, from the start, and
+    those it leaves to the site, looked up as statements name them."""
+
+    def __init__(self, topics: dict[str, int], organisations: dict[str, int]) -> None:
+        self.topics = topics
+        self.organisations = organisations
+
+    def resolve(self, records: Sequence[StatementRecord]) -> bool:
+        """Look up the groups that ``records`` name and that are not known
+        yet; whether the site has every one (if not, missing_group_problems
+        says which, with the statement that names it first)."""
+        topics = {k for r in records for k in r.topics if k not in self.topics}
+        organisations = {k for r in records for k in r.signatories if k not in self.organisations}
+        self.topics.update((key, topic.id) for key, topic in _stored_topics(topics).items())
+        self.organisations.update(_stored_organisations(organisations))
+        return topics <= self.topics.keys() and organisations <= self.organisations.keys()
+
+
+def write_groups(groups: GroupRecords) -> GroupIds:
+    """Make the file's new topics and organisations; the ids of every one
+    it defines, new or already the site's."""
+    topic_ids = {key: topic.id for key, topic in _stored_topics(groups.topics).items()}
+    organisation_ids = _stored_organisations(groups.organisations)
     for key, record in groups.topics.items():
         if key not in topic_ids:
             forget_topic_old_slugs(record.old_slugs)
@@ -126,23 +147,24 @@ def write_groups(checked: CheckedFile) -> tuple[dict[str, int], dict[str, int]]:
             db.session.add(organisation)
             db.session.flush()
             organisation_ids[slug] = organisation.id
-    return topic_ids, organisation_ids
+    return GroupIds(topic_ids, organisation_ids)
 
 
 def link_statements(
     ids: Sequence[int],
     records: Sequence[StatementRecord],
-    topic_ids: dict[str, int],
-    organisation_ids: dict[str, int],
+    groups: GroupIds,
 ) -> None:
     """Link a batch's new statements to their topics and signatories, one
     multi-row INSERT each (none for a batch without any)."""
     topics: list[dict[str, Any]] = []
     signatories: list[dict[str, Any]] = []
     for statement_id, record in zip(ids, records, strict=True):
-        topics += [{"statement_id": statement_id, "topic_id": topic_ids[k]} for k in record.topics]
+        topics += [
+            {"statement_id": statement_id, "topic_id": groups.topics[k]} for k in record.topics
+        ]
         signatories += [
-            {"statement_id": statement_id, "organisation_id": organisation_ids[k]}
+            {"statement_id": statement_id, "organisation_id": groups.organisations[k]}
             for k in record.signatories
         ]
     if topics:

@@ -15,15 +15,16 @@ from .extensions import SQLITE_BUSY_TIMEOUT_MS, db
 from .models import SiteState
 from .search import SQLITE_INDEX
 
-# Statements from which an import switches SQLite's journal (below): under
-# it the WAL's second write costs less than the switch, and the demo content
-# and the editor's small files leave the caller's connections alone.
-JOURNAL_FROM = 2_000
+# The file size (bytes) from which an import switches SQLite's journal
+# (below): under it the WAL's second write costs less than the switch, and
+# the demo content and the editor's small files leave the caller's
+# connections alone.
+JOURNAL_FROM = 512 * 1024
 
 
 @contextmanager
-def journal_for_bulk_writes(count: int) -> Iterator[None]:
-    """Around the writes of an import of ``count`` statements: on SQLite, a
+def journal_for_bulk_writes(size: int) -> Iterator[None]:
+    """Around the writes of an import of a file of ``size`` bytes: on SQLite, a
     rollback journal instead of the WAL while no other connection has the
     database open.
 
@@ -38,7 +39,7 @@ def journal_for_bulk_writes(count: int) -> Iterator[None]:
     session = db.session
     if (
         db.engine.dialect.name != "sqlite"
-        or count < JOURNAL_FROM
+        or size < JOURNAL_FROM
         or session.new
         or session.dirty
         or session.deleted

@@ -11,9 +11,8 @@ Topics and signatories come before the statements, as "topics" and
 Only "published", "translations" and each translation's "title" and "body" are
 required; "status" is "published" unless it says "draft", "markdown" keeps
 the editor's source of the body, and "old_slugs" the addresses that still
-lead to a translation. Reading checks the whole file and reports every
-problem before anything is written; statement_records.py checks each
-statement. No Flask here.
+lead to a translation. Reading finds every problem of the file at once
+(FileCheck); statement_records.py checks each statement. No Flask here.
 """
 
 from __future__ import annotations
@@ -41,15 +40,15 @@ from .statement_records import (
 # The format's public names, wherever they are defined.
 __all__ = [
     "CheckedFile",
+    "FileCheck",
     "StatementFileError",
     "StatementRecord",
     "TranslationRecord",
-    "check_statement_file",
     "format_datetime",
     "inspect_statement_file",
     "parse_datetime",
     "parse_statement_file",
-    "read_statement_file",
+    "slug_field",
     "statement_items",
 ]
 
@@ -75,17 +74,6 @@ def statement_items(stream: BinaryIO) -> Iterator[Any]:
             raise StatementFileError(['the file must be an object with a "statements" list'])
         yield from ijson.items(_no_groups_after(events), "statements.item")
     except ijson.JSONError as error:
-        raise StatementFileError([f"not valid JSON: {_json_problem(error)}"]) from None
-
-
-def _checked_items(stream: BinaryIO) -> Iterator[Any]:
-    """statement_items of a file whose form statement_items has checked: the
-    parser's own search for the list, without passing each of its events
-    through Python to look for groups after it (a sixth of a large import's
-    reading)."""
-    try:
-        yield from ijson.items(stream, "statements.item", use_float=True)
-    except ijson.JSONError as error:  # the file changed since it was checked
         raise StatementFileError([f"not valid JSON: {_json_problem(error)}"]) from None
 
 
@@ -158,7 +146,7 @@ class CheckedFile:
     def where_given(self, key: tuple[str, str]) -> str:
         """The field that gives the slug ``key``, with its statement."""
         number, old = divmod(self.slugs[key], 2)
-        return _slug_field(number, self.titles[number - 1], key[0], bool(old))
+        return slug_field(number, self.titles[number - 1], key[0], bool(old))
 
 
 def _given_at(number: int, old: bool) -> int:
@@ -166,75 +154,94 @@ def _given_at(number: int, old: bool) -> int:
     return number * 2 + old
 
 
-def _slug_field(number: int, title: str | None, language: str, old: bool) -> str:
+def slug_field(number: int, title: str | None, language: str, old: bool) -> str:
     """Where a slug is given: 'statement 3 ("Title"): translations.fr.slug'."""
     where = describe_where(number, title=title)
     return f"{where}: translations.{language}.{'old_slugs' if old else 'slug'}"
 
 
+class FileCheck:
+    """What a read of the file finds, gathered one statement at a time as
+    ``records`` yields them: the import checks the file in the same read
+    that makes its records (the statements with problems are left out),
+    and inspect_statement_file reads it only to check."""
+
+    def __init__(
+        self, stream: BinaryIO, languages: Sequence[str], limits: TextLimits = DEFAULT_LIMITS
+    ) -> None:
+        """Read the groups the file defines before its statements, and go
+        back to the file's start for ``records``."""
+        self.languages = languages
+        self.limits = limits
+        problems: list[str] = []
+        self._checked = CheckedFile(0, problems, {}, read_groups(stream, languages, problems))
+        stream.seek(0)
+        self.count = 0
+
+    @property
+    def problems(self) -> list[str]:
+        return self._checked.problems
+
+    @property
+    def groups(self) -> GroupRecords:
+        return self._checked.groups
+
+    def records(self, stream: BinaryIO, clean: bool) -> Iterator[tuple[int, StatementRecord]]:
+        """The file's good statements with their numbers (from 1), bodies
+        sanitised when ``clean``; a slug given twice for one language (as a
+        slug or an old slug) is a problem of the second statement that gives it."""
+        checked = self._checked
+        problems, groups = checked.problems, checked.groups
+        slugs, titles, elsewhere = checked.slugs, checked.titles, checked.elsewhere
+        for number, item in enumerate(statement_items(stream), start=1):
+            self.count = number
+            before = len(problems)
+            record = parse_statement(number, item, self.languages, problems, self.limits, clean)
+            titles.append(record.translations[0].title if record and record.translations else None)
+            if record is None:
+                continue
+            for kind, keys, defined in (
+                ("topic", record.topics, groups.topics),
+                ("organisation", record.signatories, groups.organisations),
+            ):
+                for group_key in keys:
+                    if group_key not in defined:
+                        elsewhere.setdefault((kind, group_key), describe_where(number, record))
+            for translation in record.translations:
+                given = [(False, translation.slug)] if translation.slug else []
+                given += [(True, old) for old in translation.old_slugs]
+                for old, slug in given:
+                    key = (translation.language, slug)
+                    if key in slugs:
+                        field = slug_field(number, titles[-1], key[0], old)
+                        where = checked.where_given(key)
+                        problems.append(f'{field}: "{slug}" is also used by {where}')
+                    else:
+                        slugs[key] = _given_at(number, old)
+            if len(problems) == before:
+                yield number, record
+
+    def result(self) -> CheckedFile:
+        return dataclasses.replace(self._checked, count=self.count)
+
+
 def inspect_statement_file(
     stream: BinaryIO, languages: Sequence[str], limits: TextLimits = DEFAULT_LIMITS
 ) -> CheckedFile:
-    """Read the whole file once and find every problem in it; a slug given
-    twice for one language (as a slug or an old slug) is one."""
-    problems: list[str] = []
-    groups = read_groups(stream, languages, problems)
-    stream.seek(0)
-    checked = CheckedFile(0, problems, {}, groups)
-    slugs, titles, elsewhere = checked.slugs, checked.titles, checked.elsewhere
-    count = 0
-    for number, item in enumerate(statement_items(stream), start=1):
-        count = number
-        record = parse_statement(number, item, languages, problems, limits, clean=False)
-        titles.append(record.translations[0].title if record and record.translations else None)
-        if record is None:
-            continue
-        for kind, keys, defined in (
-            ("topic", record.topics, groups.topics),
-            ("organisation", record.signatories, groups.organisations),
-        ):
-            for group_key in keys:
-                if group_key not in defined:
-                    elsewhere.setdefault((kind, group_key), describe_where(number, record))
-        for translation in record.translations:
-            given = [(False, translation.slug)] if translation.slug else []
-            given += [(True, old) for old in translation.old_slugs]
-            for old, slug in given:
-                key = (translation.language, slug)
-                if key in slugs:
-                    field = _slug_field(number, titles[-1], key[0], old)
-                    problems.append(f'{field}: "{slug}" is also used by {checked.where_given(key)}')
-                else:
-                    slugs[key] = _given_at(number, old)
-    return dataclasses.replace(checked, count=count)
-
-
-def check_statement_file(
-    stream: BinaryIO, languages: Sequence[str], limits: TextLimits = DEFAULT_LIMITS
-) -> CheckedFile:
-    """inspect_statement_file, raising StatementFileError when it finds a problem."""
-    checked = inspect_statement_file(stream, languages, limits)
-    if checked.problems:
-        raise StatementFileError(checked.problems)
-    return checked
-
-
-def read_statement_file(
-    stream: BinaryIO, languages: Sequence[str], limits: TextLimits = DEFAULT_LIMITS
-) -> Iterator[StatementRecord]:
-    """The statements of a file that check_statement_file passed, bodies sanitised."""
-    problems: list[str] = []
-    for number, item in enumerate(_checked_items(stream), start=1):
-        record = parse_statement(number, item, languages, problems, limits, clean=True)
-        if record is None:  # the file changed since it was checked
-            raise StatementFileError(problems)
-        yield record
+    """Read the whole file once and find every problem in it."""
+    check = FileCheck(stream, languages, limits)
+    for _record in check.records(stream, clean=False):
+        pass
+    return check.result()
 
 
 def parse_statement_file(
     text: str, languages: Sequence[str], limits: TextLimits = DEFAULT_LIMITS
 ) -> list[StatementRecord]:
     """Check and read a small file held in memory (the demo content, tests)."""
-    data = text.encode("utf-8")
-    check_statement_file(io.BytesIO(data), languages, limits)
-    return list(read_statement_file(io.BytesIO(data), languages, limits))
+    stream = io.BytesIO(text.encode("utf-8"))
+    check = FileCheck(stream, languages, limits)
+    records = [record for _number, record in check.records(stream, clean=True)]
+    if check.problems:
+        raise StatementFileError(check.problems)
+    return records

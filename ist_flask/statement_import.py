@@ -1,33 +1,44 @@
 """Importing the statement file into the database, all or nothing.
 
-The file is read whole first, and every problem reported at once: those in
-the file and its slugs that the database already gives to another statement,
-as its address or as an old address that still leads to it. Only then is it
-written, in batches inside one transaction, so a file of 100,000 statements
-goes in quickly and a bad one leaves the database as it was.
+The file is read once, and checked as it is read: its statements are written
+in batches inside one transaction while the rest is read, so a file of
+100,000 statements goes in quickly. Every problem is reported at once at the
+end: those in the file and its slugs that the database already gives to
+another statement, as its address or as an old address that still leads to
+it. A bad file is rolled back, leaving the database as it was; once a
+problem is known nothing more is written, and the rest of the file is only
+read for its problems.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import io
+from collections.abc import Callable, Sequence
 from contextlib import closing
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, cast
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, insert, text
 
 from .announcements import mark_announced
-from .content import DEFAULT_LIMITS, TextLimits, make_slug
+from .content import DEFAULT_LIMITS, TextLimits
 from .extensions import db, without_statement_timeout
-from .group_import import group_problems, link_statements, write_groups
-from .import_pipeline import PreparedStatement, PreparedTranslation, prepared_batches
+from .group_import import (
+    GroupIds,
+    link_statements,
+    missing_group_problems,
+    topic_address_problems,
+    write_groups,
+)
+from .group_records import GroupRecords
+from .import_pipeline import Chunk, FileReading, PreparedStatement, PreparedTranslation
 from .import_rows import (
     SearchIndex,
     bulk_write_settings,
     inserted_ids,
     journal_for_bulk_writes,
 )
+from .import_slugs import SlugAllocator, SlugKey
 from .lead_images import stored_image
 from .models import (
     SlugRedirect,
@@ -36,71 +47,58 @@ from .models import (
     Translation,
 )
 from .queries import lookup_chunks
-from .statement_file import StatementFileError, inspect_statement_file
+from .statement_file import CheckedFile, StatementFileError, read_groups, slug_field
 
 Progress = Callable[[int], None]
-SlugKey = tuple[str, str]  # (language, slug)
-
-
-@dataclass(frozen=True)
-class SlugOwner:
-    """The statement that has a slug: as its address now, or as an old one (``old``)."""
-
-    title: str
-    old: bool
-
-    def describe(self, slug: str) -> str:
-        if self.old:
-            return (
-                f'"{slug}" is an old address of another statement ("{self.title}"), '
-                "which it still leads to"
-            )
-        return f'"{slug}" is already used by another statement ("{self.title}")'
 
 
 def import_statement_file(
     open_file: Callable[[], BinaryIO],
     languages: Sequence[str],
     progress: Progress | None = None,
-    on_checked: Callable[[int], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
     limits: TextLimits = DEFAULT_LIMITS,
 ) -> int:
-    """Import the file that ``open_file`` opens (it is read twice), all or nothing.
+    """Import the file that ``open_file`` opens, all or nothing; how many
+    statements it held.
 
-    Every problem is reported at once in StatementFileError before anything
-    is written: those of the file, and each slug or old slug that the
-    database gives to another statement. A slug made from a title that is
-    taken gets a number ("-2") instead.
+    ``open_file`` is called twice: for the groups the file defines before
+    its statements (and its size in bytes, given to ``on_start``), then to
+    read it. ``progress`` is given the bytes read as each batch is written.
+    Every problem is reported at once in StatementFileError, and nothing is
+    written: those of the file, and each slug or old slug that the database
+    gives to another statement. A slug made from a title that is taken gets
+    a number ("-2") instead, and is made again if a later statement of the
+    file gives it.
     """
     without_statement_timeout()
     with open_file() as stream:
-        checked = inspect_statement_file(stream, languages, limits)
-    owners = slug_owners(checked.slugs)
-    problems = checked.problems + [
-        f"{checked.where_given(key)}: {owner.describe(key[1])}"
-        for key, owner in sorted(owners.items())
-    ]
-    if not checked.problems:
-        problems += group_problems(checked)
-    if problems:
-        raise StatementFileError(problems)
-    if on_checked is not None:
-        on_checked(checked.count)
-    slugs = SlugAllocator(set(checked.slugs), limits.slug)
+        header_problems: list[str] = []
+        groups = read_groups(stream, languages, header_problems)
+        size = stream.seek(0, io.SEEK_END)
+    if on_start is not None:
+        on_start(size)
+    # Checked before the import's topics are made, which would have their slugs.
+    topic_problems = [] if header_problems else topic_address_problems(groups)
     index = SearchIndex.of_database()
-    prepared = prepared_batches(open_file, languages, limits, index is not None, checked.count)
-    # closing: a child process preparing the batches stops with the import.
-    with closing(prepared) as batches, journal_for_bulk_writes(checked.count):
+    reading = FileReading(open_file, languages, limits, index is not None, size)
+    # closing: a child process reading the file stops with the import.
+    with closing(reading), journal_for_bulk_writes(size):
         try:
             with bulk_write_settings():
-                groups = write_groups(checked)
-                now = datetime.now(UTC)
-                written: list[int] = []
-                for batch in batches:
-                    written += _write_batch(batch, slugs, index, groups)
+                writing = _Writing(groups, bool(header_problems or topic_problems), index, limits)
+                done = 0
+                for chunk in reading:
+                    writing.take(chunk, reading)
                     if progress is not None:
-                        progress(len(batch))
-                _mark_announced(written, now)
+                        progress(chunk.position - done)
+                    done = chunk.position
+                checked = reading.checked
+                assert checked is not None  # every chunk was taken
+                problems = writing.problems(checked, topic_problems)
+                if problems:
+                    raise StatementFileError(problems)
+                _mark_announced(writing.written, writing.started)
             if index is not None:
                 index.resume()
         except BaseException:
@@ -109,6 +107,67 @@ def import_statement_file(
         db.session.commit()
     _refresh_planner_statistics()
     return checked.count
+
+
+class _Writing:
+    """An import's writes, a batch at a time, until a problem is known; then
+    only the lookups that find the database's part of the problems."""
+
+    def __init__(
+        self, groups: GroupRecords, refused: bool, index: SearchIndex | None, limits: TextLimits
+    ) -> None:
+        self.refused = refused
+        self.index = index
+        self.groups = GroupIds({}, {}) if refused else write_groups(groups)
+        self.slugs = SlugAllocator(limits.slug)
+        # Each slug the file gives that the database gives another
+        # statement: the problem, naming where the file gives it.
+        self.clashes: dict[SlugKey, str] = {}
+        self.started = datetime.now(UTC)
+        self.written: list[int] = []
+
+    def take(self, chunk: Chunk, reading: FileReading) -> None:
+        given = _given_slugs(chunk)
+        for key, owner in self.slugs.others_of(list(given)).items():
+            number, title, old = given[key]
+            field = slug_field(number, title, key[0], old)
+            self.clashes[key] = f"{field}: {owner.describe(key[1])}"
+        self.refused = (
+            self.refused
+            or bool(self.clashes)
+            or chunk.faulty
+            or not self.groups.resolve(chunk.records)
+        )
+        if self.refused:
+            reading.refuse()
+            return
+        self.slugs.give(list(given))
+        batch = reading.prepared(chunk)
+        self.written += _write_batch(batch, self.slugs, self.index, self.groups)
+
+    def problems(self, checked: CheckedFile, topic_problems: list[str]) -> list[str]:
+        """Every problem of the import, the file's first."""
+        problems = checked.problems + [problem for _key, problem in sorted(self.clashes.items())]
+        if not checked.problems:
+            problems += topic_problems + missing_group_problems(checked.elsewhere)
+        if self.refused and not problems:
+            problems.append("the file changed while it was read")
+        return problems
+
+
+def _given_slugs(chunk: Chunk) -> dict[SlugKey, tuple[int, str, bool]]:
+    """The slugs and old slugs that the chunk's statements give, as
+    (language, slug), in the file's order: where each is given, as the
+    statement's number, its first title, and whether it is an old slug."""
+    given: dict[SlugKey, tuple[int, str, bool]] = {}
+    for number, record in zip(chunk.numbers, chunk.records, strict=True):
+        title = record.translations[0].title
+        for t in record.translations:
+            if t.slug:
+                given[(t.language, t.slug)] = (number, title, False)
+            for old in t.old_slugs:
+                given[(t.language, old)] = (number, title, True)
+    return given
 
 
 def _refresh_planner_statistics() -> None:
@@ -155,7 +214,7 @@ def _write_batch(
     batch: Sequence[PreparedStatement],
     slugs: SlugAllocator,
     index: SearchIndex | None,
-    groups: tuple[dict[str, int], dict[str, int]],
+    groups: GroupIds,
 ) -> Sequence[int]:
     """Insert one batch with multi-row INSERTs: statements, their topics and
     signatories, translations, old slugs, stems; the statements' ids."""
@@ -171,7 +230,7 @@ def _write_batch(
             for p in batch
         ],
     )
-    link_statements(ids, [p.record for p in batch], *groups)
+    link_statements(ids, [p.record for p in batch], groups)
     _link_images(ids, batch)
     if index is not None:
         index.suspend()
@@ -230,72 +289,3 @@ def _write_batch(
     if redirects:
         db.session.execute(insert(cast(Table, SlugRedirect.__table__)), redirects)
     return ids
-
-
-def slug_owners(keys: Iterable[SlugKey]) -> dict[SlugKey, SlugOwner]:
-    """Which of ``keys`` the database gives to a statement, and how."""
-    by_language: dict[str, list[str]] = {}
-    for language, slug in keys:
-        by_language.setdefault(language, []).append(slug)
-    owners: dict[SlugKey, SlugOwner] = {}
-    for language, slugs in by_language.items():
-        # One language per query: PostgreSQL reads a (language, slug) IN list
-        # of pairs by scanning the whole table, but a slug IN list of one
-        # language from the unique index.
-        for chunk in lookup_chunks(slugs):
-            current = select(Translation.slug, Translation.title).where(
-                Translation.language == language, Translation.slug.in_(chunk)
-            )
-            for slug, title in db.session.execute(current):
-                owners[(language, slug)] = SlugOwner(title, old=False)
-            former = (
-                select(SlugRedirect.slug, Translation.title)
-                .join(Translation, SlugRedirect.translation_id == Translation.id)
-                .where(SlugRedirect.language == language, SlugRedirect.slug.in_(chunk))
-            )
-            for slug, title in db.session.execute(former):
-                owners.setdefault((language, slug), SlugOwner(title, old=True))
-    return owners
-
-
-class SlugAllocator:
-    """Hands out slugs no other translation in the language has, or had: the
-    database's, this import's, and those made earlier in it. Clashing titles
-    get "-2", "-3"… without starting the count again each time."""
-
-    def __init__(self, used: set[SlugKey], max_length: int) -> None:
-        self.used = used
-        self.max_length = max_length
-        self.taken_in_database: set[SlugKey] = set()
-        self._next_number: dict[SlugKey, int] = {}
-
-    def made(self, title: str) -> str:
-        """The slug made from ``title``, within IST_SLUG_MAX_LENGTH."""
-        return make_slug(title, self.max_length)
-
-    def learn_taken(self, keys: list[SlugKey]) -> None:
-        """Look up a batch's wanted slugs in the database with one query a chunk."""
-        self.taken_in_database |= set(slug_owners(keys))
-
-    def _free(self, language: str, slug: str) -> bool:
-        key = (language, slug)
-        return key not in self.used and key not in self.taken_in_database
-
-    def claim(self, language: str, slug: str | None, title: str) -> str:
-        if slug:
-            self.used.add((language, slug))
-            return slug
-        base = self.made(title)
-        candidate = base
-        if not self._free(language, base):
-            number = self._next_number.get((language, base), 2)
-            while True:
-                suffix = f"-{number}"
-                # Cut the title's slug, not the number, to stay within the limit.
-                candidate = base[: self.max_length - len(suffix)].rstrip("-") + suffix
-                number += 1
-                if self._free(language, candidate) and not slug_owners([(language, candidate)]):
-                    break
-            self._next_number[(language, base)] = number
-        self.used.add((language, candidate))
-        return candidate

@@ -109,7 +109,7 @@ def test_a_large_import_fills_the_search_index_as_the_trigger_would(
         pytest.skip("PostgreSQL's search index is a generated column")
     source = tmp_path / "many.json"
     write_statements(source, 2500, 30)
-    assert import_pipeline.PARALLEL_FROM <= 2500
+    assert source.stat().st_size >= import_pipeline.PARALLEL_FROM
     result = runner.invoke(args=["statements", "import", str(source)])
     assert result.exit_code == 0, result.output
     trigger, held, wanted = search_index_state(app)
@@ -118,6 +118,10 @@ def test_a_large_import_fills_the_search_index_as_the_trigger_would(
     # Found by another form of a word ("strikes" for "strike"), as searches do.
     page = app.test_client().get("/en/search?q=strikes").get_data(as_text=True)
     assert "2500 statements match." in page
+
+
+# Statements of five words in a file that import_rows.JOURNAL_FROM calls large.
+LARGE = 3000
 
 
 def journal_mode(app: Flask) -> str:
@@ -134,7 +138,8 @@ def test_a_large_import_on_its_own_writes_sqlite_once_and_leaves_it_in_wal(
     if db_dialect(app) != "sqlite":
         pytest.skip("PostgreSQL has no journal mode")
     source = tmp_path / "many.json"
-    write_statements(source, import_rows.JOURNAL_FROM + 100, 5)
+    write_statements(source, LARGE, 5)
+    assert source.stat().st_size >= import_rows.JOURNAL_FROM
     modes: list[str] = []
 
     def seen(_done: int) -> None:
@@ -146,7 +151,7 @@ def test_a_large_import_on_its_own_writes_sqlite_once_and_leaves_it_in_wal(
         )
     assert set(modes) == {"delete"}
     assert journal_mode(app) == "wal"
-    assert count_statements(app) == import_rows.JOURNAL_FROM + 102
+    assert count_statements(app) == LARGE + 2
     trigger, held, wanted = search_index_state(app)
     assert trigger and held == wanted
 
@@ -157,7 +162,8 @@ def test_with_a_reader_open_a_large_import_stays_in_the_wal(app: Flask, tmp_path
     if db_dialect(app) != "sqlite":
         pytest.skip("PostgreSQL has no journal mode")
     source = tmp_path / "many.json"
-    write_statements(source, import_rows.JOURNAL_FROM + 100, 5)
+    write_statements(source, LARGE, 5)
+    assert source.stat().st_size >= import_rows.JOURNAL_FROM
     with app.app_context():
         path = db.engine.url.database
     reader = sqlite3.connect(path)
@@ -181,9 +187,7 @@ def test_with_a_reader_open_a_large_import_stays_in_the_wal(app: Flask, tmp_path
         assert set(timeouts) == {SQLITE_BUSY_TIMEOUT_MS}
         # The reader saw the database as it was until the import committed.
         assert set(read) == {2}
-        assert reader.execute("SELECT count(*) FROM statements").fetchone()[0] == (
-            import_rows.JOURNAL_FROM + 102
-        )
+        assert reader.execute("SELECT count(*) FROM statements").fetchone()[0] == (LARGE + 2)
     finally:
         reader.close()
 
@@ -230,7 +234,8 @@ def count_statements(app: Flask) -> int:
 
 
 def test_a_file_that_breaks_after_its_check_writes_nothing(app: Flask, tmp_path: Path) -> None:
-    """Batches already written are rolled back when a later one turns out bad."""
+    """Batches already written are rolled back when a later one turns out bad
+    (here the file changes after its groups are read)."""
     good, broken = tmp_path / "good.json", tmp_path / "broken.json"
     write_statements(good, 2500, 5)
     document = json.loads(good.read_text(encoding="utf-8"))
@@ -240,7 +245,7 @@ def test_a_file_that_breaks_after_its_check_writes_nothing(app: Flask, tmp_path:
     with app.app_context(), pytest.raises(StatementFileError, match="statement 2201"):
         statement_import.import_statement_file(opener, supported_languages())
     assert count_statements(app) == 2
-    # Checked here; read again here or, given a second core, by a child process.
+    # Its groups read here; then read here or, given a second core, by a child process.
     assert all(stream.closed for stream in opener.opened)
     if db_dialect(app) == "sqlite":
         trigger, held, wanted = search_index_state(app)
@@ -263,7 +268,8 @@ def test_an_import_stopped_midway_writes_nothing_and_closes_its_file(
 
     with app.app_context(), pytest.raises(KeyboardInterrupt):
         statement_import.import_statement_file(opener, supported_languages(), progress=interrupt)
-    assert written == [import_pipeline.BATCH_SIZE]
+    # One batch, then the interruption: progress counts the file's bytes read.
+    assert len(written) == 1 and 0 < written[0] < source.stat().st_size
     assert count_statements(app) == 2
     if db_dialect(app) == "sqlite":
         assert journal_mode(app) == "wal"
