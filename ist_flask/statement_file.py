@@ -208,9 +208,7 @@ class FileCheck:
                     if group_key not in defined:
                         elsewhere.setdefault((kind, group_key), describe_where(number, record))
             for translation in record.translations:
-                given = [(False, translation.slug)] if translation.slug else []
-                given += [(True, old) for old in translation.old_slugs]
-                for old, slug in given:
+                for old, slug in translation.given_slugs():
                     key = (translation.language, slug)
                     if key in slugs:
                         field = slug_field(number, titles[-1], key[0], old)

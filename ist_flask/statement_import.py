@@ -163,10 +163,8 @@ def _given_slugs(chunk: Chunk) -> dict[SlugKey, tuple[int, str, bool]]:
     for number, record in zip(chunk.numbers, chunk.records, strict=True):
         title = record.translations[0].title
         for t in record.translations:
-            if t.slug:
-                given[(t.language, t.slug)] = (number, title, False)
-            for old in t.old_slugs:
-                given[(t.language, old)] = (number, title, True)
+            for old, slug in t.given_slugs():
+                given[(t.language, slug)] = (number, title, old)
     return given
 
 

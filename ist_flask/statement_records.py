@@ -50,6 +50,11 @@ class TranslationRecord:
     image_caption: str | None = None
     image_credit: str | None = None
 
+    def given_slugs(self) -> list[tuple[bool, str]]:
+        """The slugs it gives, each no other translation in its language may
+        have: its own, then its old ones (True)."""
+        return ([(False, self.slug)] if self.slug else []) + [(True, s) for s in self.old_slugs]
+
 
 @dataclass(frozen=True)
 class StatementRecord:
