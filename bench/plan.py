@@ -8,12 +8,8 @@ TRIVIAL = ("trivial route", "/bench/trivial")
 # own dispatch, the ceiling that kept pages, answered before Flask, should reach.
 BARE = ("bare Flask route", "/")
 # A URL's headers with "Connection: close" load it, and its ceiling, with a new
-# connection per request. waitress (3.0.2, task.py) closes the connection
-# after every 304, whatever the client asks, so on kept-alive connections a
-# revalidation also pays for a new connection that the trivial route never
-# does (docs/upstream/waitress-304-keep-alive.md: the fix, for waitress). Feed readers poll minutes apart, each poll on a new connection, which
-# is what the row with the target measures; the kept-alive row is shown for
-# comparison, without a target.
+# connection per request: feed readers poll minutes apart, each poll on a new
+# connection.
 FRESH = {"Connection": "close"}
 GZIP = {"Accept-Encoding": "gzip"}
 # name, path, extra headers ("etag" is filled in), minimum ratio to the trivial
@@ -32,11 +28,23 @@ ENDPOINTS = [
         0.85,
         1.00,
     ),
-    ("feed 304 revalidation, kept-alive", "/fr/feed.atom", {"If-None-Match": "etag"}, None, None),
+    # Held to issue 15's target though the site cannot reach it: see MISSED_BECAUSE.
+    ("feed 304 revalidation, kept-alive", "/fr/feed.atom", {"If-None-Match": "etag"}, None, 1.00),
     # ?page=N now redirects to the keyset page where page N starts (the
     # listing's own links): the row measures that page, found once by run.py.
     ("page 50 (`?older=`)", "/?page=50", {}, 0.50, None),
 ]
+# Rows whose target the site cannot meet by itself, and why; the report names
+# the cause beside the row when it is missed. waitress (3.0.2, task.py) closes
+# the connection after every 304, whatever the client asks, so on kept-alive
+# connections each revalidation also pays for a new connection, which the bare
+# route never does.
+MISSED_BECAUSE = {
+    "feed 304 revalidation, kept-alive": (
+        "waitress closes the connection after every 304; "
+        "its fix is waitress's: docs/upstream/waitress-304-keep-alive.md"
+    ),
+}
 # A serving process's peak (VmHWM), the page cache included (issue 15). The
 # job queue's library loads without psycopg, and signing and verifying load
 # cryptography only when used (queue_library.py, signed_posts.py): 116 MB
