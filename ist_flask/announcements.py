@@ -7,6 +7,11 @@ delete; announced, still visible and changed is an update. Each claim is an
 INSERT or DELETE that only one process can win, so whichever process looks
 (the editor's request, a worker's minute task), each event fires once.
 
+An event the job queue did not take (Redis away) is not lost: a publish is
+un-claimed, and an update or delete leaves its row OWED; the minute task
+then announces the publish, and tells the channels what is true of an owed
+translation by then (an update if readers see it, else a delete).
+
 Nothing here sends anything: the caller hands the events to the job queue
 (jobs.fan_out_later) after this module has committed them.
 """
@@ -17,14 +22,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import String, Table, delete, insert, literal, update
+from sqlalchemy import Delete, String, Table, Update, delete, insert, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import queries
+from . import announcement_queries
 from .channel_types import Event, EventKind
 from .extensions import db
 from .models import Statement, UTCDateTime
-from .reach_models import Announcement
+from .reach_models import OWED, Announcement
 
 # Translations the minute task announces at most in one run: a large schedule
 # arriving at once is announced over a few minutes, not in one transaction.
@@ -51,10 +56,10 @@ def fingerprints(statement: Statement) -> dict[str, Fingerprint]:
     }
 
 
-def _claim(statement_id: int, language: str, now: datetime) -> bool:
-    """Record ``language`` of the statement as announced; False when another
-    process did first."""
-    values = {"statement_id": statement_id, "language": language, "kind": "publish", "at": now}
+def _claim(statement_id: int, language: str, now: datetime, kind: str = "publish") -> bool:
+    """Record ``language`` of the statement as announced (or as ``kind``);
+    False when another process did first."""
+    values = {"statement_id": statement_id, "language": language, "kind": kind, "at": now}
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     claim = dialect.insert(Announcement).values(values).on_conflict_do_nothing()
     # RETURNING, not rowcount: psycopg reports -1 for these statements.
@@ -79,8 +84,8 @@ def _event(kind: EventKind, statement_id: int, language: str, now: datetime) -> 
 def after_save(statement_id: int, changed: Iterable[str], now: datetime) -> list[Event]:
     """The events of a statement just saved by the editor (committed here);
     ``changed``: the languages whose translation the save changed."""
-    visible = set(queries.visible_languages(statement_id, now))
-    announced = set(queries.announced_languages(statement_id))
+    visible = set(announcement_queries.visible_languages(statement_id, now))
+    announced = set(announcement_queries.announced_languages(statement_id))
     events = []
     for language in sorted(visible - announced):
         if _claim(statement_id, language, now):
@@ -103,7 +108,7 @@ def after_delete(statement_id: int, now: datetime) -> list[Event]:
     """The events of a statement just deleted (committed here)."""
     events = [
         _event("delete", statement_id, language, now)
-        for language in sorted(queries.announced_languages(statement_id))
+        for language in sorted(announcement_queries.announced_languages(statement_id))
         if _release(statement_id, language)
     ]
     db.session.commit()
@@ -111,20 +116,69 @@ def after_delete(statement_id: int, now: datetime) -> list[Event]:
 
 
 def announce_due(now: datetime, limit: int = DUE_BATCH) -> list[Event]:
-    """Publish events for the translations whose time has come by ``now``
-    and that were never announced: scheduled statements (committed here)."""
+    """What the minute task announces (committed here): publish events for
+    the translations whose time has come by ``now`` and that were never
+    announced (scheduled statements, and publishes the queue did not take),
+    then the events owed since the queue did not take them."""
     events = [
         _event("publish", statement_id, language, now)
-        for statement_id, language in queries.due_for_announcement(now - DUE_WINDOW, now, limit)
+        for statement_id, language in announcement_queries.due_for_announcement(
+            now - DUE_WINDOW, now, limit
+        )
         if _claim(statement_id, language, now)
     ]
+    events += _settle_owed(now, limit)
     db.session.commit()
     return events
 
 
-def forget(event: Event) -> None:
-    """Undo the claim of a publish that could not be queued (committed here)."""
-    _release(event.statement_id, event.language)
+def _settle_owed(now: datetime, limit: int) -> list[Event]:
+    """An update for each owed translation readers see at ``now``, a delete
+    for each they no longer do: what the channels missed, told as it stands."""
+    owed = announcement_queries.owed(limit)
+    visible = announcement_queries.visible_among(
+        sorted({statement_id for statement_id, _ in owed}), now
+    )
+    events = []
+    for statement_id, language in owed:
+        mine = (
+            Announcement.statement_id == statement_id,
+            Announcement.language == language,
+            Announcement.kind == OWED,
+        )
+        # Conditional on the row still being owed: a save or another worker
+        # that settled it first wins, and the event fires once.
+        claim: Update | Delete
+        if (statement_id, language) in visible:
+            claim = update(Announcement).where(*mine).values(kind="update", at=now)
+            kind: EventKind = "update"
+        else:
+            claim = delete(Announcement).where(*mine)
+            kind = "delete"
+        if db.session.execute(claim.returning(Announcement.language)).first() is not None:
+            events.append(_event(kind, statement_id, language, now))
+    return events
+
+
+def unsent(event: Event) -> None:
+    """Keep what the channels were not told, when the queue did not take
+    ``event`` (committed here): the minute task announces it later."""
+    if event.kind == "publish":
+        # Un-claimed: visible and never announced, it is due again.
+        _release(event.statement_id, event.language)
+    elif event.kind == "update":
+        db.session.execute(
+            update(Announcement)
+            .where(
+                Announcement.statement_id == event.statement_id,
+                Announcement.language == event.language,
+            )
+            .values(kind=OWED)
+        )
+    else:
+        # The delete released the row; it comes back owed. If a publish has
+        # claimed the translation again since, the channels hear that instead.
+        _claim(event.statement_id, event.language, event.at, kind=OWED)
     db.session.commit()
 
 
@@ -135,7 +189,7 @@ def mark_announced(statement_ids: Sequence[int], now: datetime) -> None:
     # One INSERT … SELECT: the rows need not come into Python and go back.
     # (What an import's marks cost is SQLite's, and depends on when they
     # are made: statement_import._mark_announced.)
-    visible = queries.visible_translations_of(statement_ids, now).add_columns(
+    visible = announcement_queries.visible_translations_of(statement_ids, now).add_columns(
         literal("publish", String()), literal(now, UTCDateTime())
     )
     table = cast(Table, Announcement.__table__)

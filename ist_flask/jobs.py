@@ -212,16 +212,16 @@ def fan_out_later(events: Iterable[Event]) -> None:
     """Queue each event for the channels (after the change is committed).
 
     A queue that cannot be reached (Redis away) does not turn a committed
-    save into an error page: the event is logged as lost, and a publish is
-    un-claimed, so that the minute task announces it once the queue is back.
+    save into an error page, nor lose the event: it is logged and kept
+    (announcements.unsent), and the minute task announces it once the
+    queue is back.
     """
     for event in events:
         try:
             queue().fan_out(event_json(event))
         except Exception:  # whatever the storage raises (redis, sqlite3)
-            log.exception("the job queue did not take %s", event)
-            if event.kind == "publish":
-                announcements.forget(event)
+            log.exception("the job queue did not take %s; the minute task will", event)
+            announcements.unsent(event)
 
 
 def fan_out_now(event: Event) -> None:

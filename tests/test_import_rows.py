@@ -11,11 +11,12 @@ from flask import Flask
 from sqlalchemy import delete, event, func, select
 
 from ist_flask import import_pipeline, queries
+from ist_flask.announcement_queries import visible_translations_of
 from ist_flask.content import plain_text, sanitise, words_of_sanitised
 from ist_flask.extensions import db
 from ist_flask.i18n import supported_languages
 from ist_flask.models import Statement, Translation
-from ist_flask.queries import LOOKUP_CHUNK, visible_translations_of
+from ist_flask.queries import LOOKUP_CHUNK
 from ist_flask.reach_models import Announcement
 from ist_flask.search import search, search_terms
 

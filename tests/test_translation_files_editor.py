@@ -13,7 +13,7 @@ from sqlalchemy import select
 from test_roles import account
 from translation_file_helpers import add_rich, fill_po, fill_xliff, stored
 
-from ist_flask import queries
+from ist_flask import announcement_queries
 from ist_flask.accounts import create_user
 from ist_flask.desk_models import DraftTranslation
 from ist_flask.extensions import db
@@ -176,7 +176,7 @@ def test_an_imported_translation_of_a_published_statement_is_announced(empty_app
     editor = account(empty_app, "writer@example.org", Role.EDITOR)
     upload(editor, sid, "fr", fill_xliff(editor.get(f"{files_page(sid)}/fr.xlf").data))
     with empty_app.app_context():
-        assert "fr" in queries.announced_languages(sid)
+        assert "fr" in announcement_queries.announced_languages(sid)
 
 
 def test_the_largest_request_makes_room_for_the_largest_translation_file(
