@@ -21,10 +21,11 @@ from plan import (
     MISSED_BECAUSE,
     NGINX_STATIC,
     NGINX_TARGET,
-    SAME_AS_SMALLEST,
+    SLOWER_THAN_SMALLEST,
     TRIVIAL,
     UNCACHED,
     UNCACHED_REQUESTS,
+    UNCACHED_ROUNDS,
 )
 
 
@@ -78,8 +79,8 @@ def report(runs: dict[int, dict], loader: str, args: argparse.Namespace) -> str:
                 small = runs[smallest]["results"][name][0].ratio
                 checks.append(
                     (
-                        f"within 15% of {smallest:,}",
-                        abs(m.ratio - small) <= SAME_AS_SMALLEST * small,
+                        f"at most {SLOWER_THAN_SMALLEST:.0%} under {smallest:,}",
+                        m.ratio >= (1 - SLOWER_THAN_SMALLEST) * small,
                     )
                 )
             met = all(ok for _label, ok in checks) and m.errors == 0
@@ -129,8 +130,10 @@ def report(runs: dict[int, dict], loader: str, args: argparse.Namespace) -> str:
         "",
         f"Rendered without the process cache (a server with IST_PAGE_CACHE_BYTES=0; median of "
         f"{UNCACHED_REQUESTS} requests one after another over HTTP, ms): what a page costs once "
-        "a change has emptied the cache. Page 50 and the deep page (`?page=N`, N = statements "
-        "÷ 10) are timed at the keyset page `?page=N` redirects to.",
+        f"a change has emptied the cache. {UNCACHED_ROUNDS} rounds, one page after another; each "
+        "cell is the lowest round's median, which the target is held to (another process only "
+        "ever adds time), then the highest. Page 50 and the deep page (`?page=N`, N = "
+        "statements ÷ 10) are timed at the keyset page `?page=N` redirects to.",
         "",
         "| statements | " + " | ".join(name for name, _path, _limit in UNCACHED) + " | met |",
         "| ---: | " + " | ".join("---:" for _ in UNCACHED) + " | --- |",
@@ -142,12 +145,15 @@ def report(runs: dict[int, dict], loader: str, args: argparse.Namespace) -> str:
         + " | |",
     ]
     for size in sizes:
-        timed = runs[size]["uncached"]
+        rounds = runs[size]["uncached"]
+        timed = {name: min(medians) for name, medians in rounds.items()}
         slow = [name for name, _path, limit in UNCACHED if limit and timed[name] >= limit]
         if timed["deep page"] > timed["page 50"] * (1 + DEEP_AS_PAGE_50):
             slow.append("deep page")
         missed += [f"{size:,} {name} rendered afresh" for name in slow]
-        cells = " | ".join(f"{timed[name]:.1f}" for name, _path, _limit in UNCACHED)
+        cells = " | ".join(
+            f"{min(rounds[name]):.1f} ({max(rounds[name]):.1f})" for name, _path, _limit in UNCACHED
+        )
         shown = "yes" if not slow else "**no**: " + ", ".join(slow)
         lines.append(f"| {size:,} | {cells} | {shown} |")
     lines += [

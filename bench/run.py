@@ -57,6 +57,7 @@ from plan import (  # noqa: E402
     TRIVIAL,
     UNCACHED,
     UNCACHED_REQUESTS,
+    UNCACHED_ROUNDS,
     deep_page,
 )
 from report import report  # noqa: E402
@@ -261,14 +262,14 @@ def run_size(size: int, args: argparse.Namespace, load: Load) -> dict:  # type: 
     # key holds only what it reads): a server that keeps nothing renders.
     uncached_process, uncached_base, _ = start_server(database, args.threads, cache_bytes=0)
     try:
-        uncached = {
-            name: uncached_ms(
-                uncached_base,
-                landing(uncached_base, path.format(deep=deep_page(size))),
-                UNCACHED_REQUESTS,
-            )
+        pages = {
+            name: landing(uncached_base, path.format(deep=deep_page(size)))
             for name, path, _limit in UNCACHED
         }
+        uncached: dict[str, list[float]] = {name: [] for name in pages}
+        for _round in range(UNCACHED_ROUNDS):
+            for name, page in pages.items():
+                uncached[name].append(uncached_ms(uncached_base, page, UNCACHED_REQUESTS))
     finally:
         uncached_process.terminate()
         uncached_process.wait(timeout=10)
