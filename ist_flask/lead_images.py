@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 
 from .extensions import db
+from .image_models import Image, Rendition, StatementImage
 from .images import CleanImage, make_renditions
-from .models import Image, Rendition, StatementImage
 
 # How long an upload may wait for a statement to take it (a maintainer
 # previewing, or correcting another field) before it is removed.

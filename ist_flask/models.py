@@ -14,7 +14,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -30,18 +29,16 @@ from .images import ALT_MAX_LENGTH, CAPTION_MAX_LENGTH, CREDIT_MAX_LENGTH
 
 if TYPE_CHECKING:
     from .group_models import Organisation, Topic
+    from .image_models import Image
 
 __all__ = [
     "DRAFT",
     "ID_MAX",
     "PUBLISHED",
     "STATUSES",
-    "Image",
-    "Rendition",
     "SiteState",
     "SlugRedirect",
     "Statement",
-    "StatementImage",
     "Translation",
     "source_text",
     "source_text_of",
@@ -121,7 +118,8 @@ class Statement(Model):
     organisations: Mapped[list[Organisation]] = relationship(
         secondary="statement_signatories", order_by="Organisation.name"
     )
-    # The picture at its head (migration 0013), through the statement_images table.
+    # The picture at its head (migration 0013), through the statement_images
+    # table (image_models.py).
     lead_image: Mapped[Image | None] = relationship(secondary="statement_images")
 
     def translation(self, language: str) -> Translation | None:
@@ -266,57 +264,6 @@ class SlugRedirect(Model):
     translation: Mapped[Translation] = relationship(back_populates="old_slugs")
 
 
-class Image(Model):
-    """A cleaned original (images.clean_upload: no metadata), named by the
-    SHA-256 of its bytes; its renditions are what pages serve."""
-
-    __tablename__ = "images"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    media_type: Mapped[str] = mapped_column(String(32))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    # Kept in the database, so that every process on every machine reads it
-    # the same way, on SQLite and PostgreSQL alike; never loaded unless asked.
-    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    # An upload no statement took is removed a day later (editing.py).
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-    renditions: Mapped[list[Rendition]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True, order_by="Rendition.id"
-    )
-
-
-class Rendition(Model):
-    """One served size of an image in one format, made once at upload."""
-
-    __tablename__ = "renditions"
-    __table_args__ = (
-        UniqueConstraint("image_id", "width", "media_type", name="uq_renditions_image_size"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    image_id: Mapped[int] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    media_type: Mapped[str] = mapped_column(String(32))
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-
-
-class StatementImage(Model):
-    """A statement's lead image: at most one, shared by its translations."""
-
-    __tablename__ = "statement_images"
-
-    statement_id: Mapped[int] = mapped_column(
-        ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True
-    )
-    image_id: Mapped[int] = mapped_column(ForeignKey("images.id"), index=True)
-
-
 class SiteState(Model):
     """One row that database triggers keep up to date: ``content_version`` rises
     with every change to statements, translations, slugs, topics or
@@ -329,12 +276,13 @@ class SiteState(Model):
     content_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
-# The accounts', drafts', groups', subscribers', fediverse, revision and preview models refer to Statement: they are mapped once it is.
+# The accounts', drafts', groups', images', subscribers', fediverse, revision and preview models refer to Statement: they are mapped once it is.
 from . import (  # noqa: E402, F401
     account_models,
     desk_models,  # after account_models: a draft names its author
     fediverse_models,
     group_models,
+    image_models,
     preview_models,
     revision_models,
     subscriber_models,

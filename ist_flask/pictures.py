@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, abort, g, request, url_for
 from werkzeug.wrappers import Response
 
+from .image_models import Image
 from .images import EXTENSIONS, WEBP, fallback_type, rendition_height, rendition_widths
 from .lead_images import rendition_file
-from .models import Image, Translation
+from .models import Translation
 from .urls import absolute
 
 bp = Blueprint("images", __name__)

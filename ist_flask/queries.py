@@ -13,10 +13,9 @@ from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from .extensions import db
 from .group_models import Organisation, Topic
+from .image_models import Image, Rendition
 from .models import (
     PUBLISHED,
-    Image,
-    Rendition,
     SlugRedirect,
     Statement,
     Translation,

@@ -31,6 +31,7 @@ from .group_import import (
     write_groups,
 )
 from .group_records import GroupRecords
+from .image_models import StatementImage
 from .import_pipeline import Chunk, FileReading, PreparedStatement, PreparedTranslation
 from .import_rows import (
     SearchIndex,
@@ -43,7 +44,6 @@ from .lead_images import stored_image
 from .models import (
     SlugRedirect,
     Statement,
-    StatementImage,
     Translation,
 )
 from .queries import lookup_chunks

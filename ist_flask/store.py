@@ -14,8 +14,9 @@ from .extensions import db, without_statement_timeout
 from .group_models import Organisation, Topic
 from .group_queries import all_organisations, all_topics
 from .group_records import GroupRecords, OrganisationRecord, TopicRecord
+from .image_models import Image
 from .images import CleanImage
-from .models import Image, Statement, Translation
+from .models import Statement, Translation
 from .statement_file import StatementRecord, TranslationRecord
 from .statement_import import import_statement_file
 

@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from ist_flask.extensions import db
-from ist_flask.models import Image, Rendition, Statement
+from ist_flask.image_models import Image, Rendition
+from ist_flask.models import Statement
 
 ALT = "Strikers marching behind a red banner"
 

@@ -215,7 +215,7 @@ def test_an_upload_no_statement_took_is_removed_a_day_later(
     from sqlalchemy import func, select, update
 
     from ist_flask.extensions import db
-    from ist_flask.models import Image
+    from ist_flask.image_models import Image
 
     response = upload(editor, jpeg_with_gps(), action="preview")
     sha = parse(response).cssselect("input[name=image_sha256]")[0].get("value")
