@@ -25,7 +25,7 @@ from waitress.server import create_server
 
 from ist_flask import create_app, init_migrations, jobs, store
 from ist_flask.access_log import AccessLog
-from ist_flask.config import ConfigurationError
+from ist_flask.config_checks import ConfigurationError
 from ist_flask.extensions import db
 from ist_flask.i18n import supported_languages
 from ist_flask.statement_file import StatementFileError
@@ -173,7 +173,7 @@ def server_options(args: argparse.Namespace) -> dict[str, object]:
         "asyncore_use_poll": True,
         "channel_timeout": CHANNEL_TIMEOUT,
         "max_request_header_size": MAX_HEADER_BYTES,
-        # The editor's largest legitimate form (config.bound_request_bodies):
+        # The editor's largest legitimate form (config_checks.bound_request_bodies):
         # a larger body is refused with 413 from its Content-Length, unread.
         "max_request_body_size": app.config["MAX_CONTENT_LENGTH"],
         "ident": "ist_flask",

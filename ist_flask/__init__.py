@@ -20,14 +20,14 @@ def create_app(test_config: dict[str, Any] | None = None, migrations: bool = Tru
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from .config import (
+    from .config import default_config
+    from .config_checks import (
         bound_request_bodies,
         check_activitypub,
         check_limits,
         check_mail,
         check_previews,
         database_timeouts,
-        default_config,
         ensure_secret_key,
         secure_cookies_on_https,
         websub_hubs,

@@ -2,7 +2,7 @@
 languages (@ist@host); their keys, addresses and documents.
 
 Ids are absolute URLs under IST_SITE_URL, which must therefore be set when
-ActivityPub is on (config.check_activitypub): an id that followed the
+ActivityPub is on (config_checks.check_activitypub): an id that followed the
 request's host would change with it, and the worker has no request.
 """
 

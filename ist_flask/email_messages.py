@@ -22,7 +22,7 @@ from .mail import MailSettings
 @contextmanager
 def at_site() -> Iterator[None]:
     """A request at the site's public address (SITE_URL, which
-    config.check_mail requires when email is on), outside any request: the
+    config_checks.check_mail requires when email is on), outside any request: the
     worker has none, yet links are built with url_for and absolute()."""
     with current_app.test_request_context("/", base_url=current_app.config["SITE_URL"]):
         yield

@@ -33,7 +33,8 @@ from redis import ConnectionPool
 
 from . import announcements, channels
 from .channel_types import Delivery, Event, plug_queue, plugged
-from .config import REDIS_TIMEOUT, ConfigurationError
+from .config import REDIS_TIMEOUT
+from .config_checks import ConfigurationError
 from .delivery import deliver_batch_now, deliver_now, in_batches, was_delivered
 from .queue_library import (
     Consumer,

@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from .config import ConfigurationError
+from .config_checks import ConfigurationError
 
 TIMEOUT = 30
 MAX_ANSWER_BYTES = 4 * 1024 * 1024

@@ -60,7 +60,7 @@ def _add_headers(response: Response, wanted: tuple[tuple[str, str], ...]) -> Res
 
 # Every form but the statement editor's (login, sign out, delete) fits in this.
 SMALL_BODY_BYTES = 64 * 1024
-# The statement editor's forms: MAX_CONTENT_LENGTH (config.bound_request_bodies),
+# The statement editor's forms: MAX_CONTENT_LENGTH (config_checks.bound_request_bodies),
 # and only for a signed-in maintainer.
 EDITOR_FORMS = {"admin.new", "admin.edit"}
 # The editor's upload of a translated XLIFF or PO file: IST_TRANSLATION_FILE_MAX_BYTES

@@ -29,7 +29,7 @@ PING_TIMEOUT = 10
 
 
 def hubs() -> tuple[str, ...]:
-    """The configured hubs (config.websub_hubs made them a tuple)."""
+    """The configured hubs (config_checks.websub_hubs made them a tuple)."""
     found: tuple[str, ...] = current_app.config["WEBSUB_HUBS"]
     return found
 

@@ -41,7 +41,7 @@ def test_activitypub_is_off_unless_turned_on(client: FlaskClient) -> None:
 
 
 def test_activitypub_needs_the_site_url(configured_app: Callable[..., Flask]) -> None:
-    from ist_flask.config import ConfigurationError
+    from ist_flask.config_checks import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="IST_SITE_URL"):
         configured_app(ACTIVITYPUB=True)

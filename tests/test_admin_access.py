@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ist_flask import create_app
 from ist_flask.account_models import User
 from ist_flask.admin.auth import safe_next
-from ist_flask.config import ConfigurationError
+from ist_flask.config_checks import ConfigurationError
 from ist_flask.extensions import db
 from ist_flask.models import Statement
 

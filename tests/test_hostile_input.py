@@ -22,7 +22,7 @@ from sqlalchemy import event, insert, select, text
 from werkzeug.test import Client
 
 from ist_flask.access_log import AccessLog
-from ist_flask.config import ensure_secret_key
+from ist_flask.config_checks import ensure_secret_key
 from ist_flask.editing import delete_statement
 from ist_flask.extensions import db
 from ist_flask.models import Statement, Translation

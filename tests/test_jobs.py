@@ -15,7 +15,7 @@ from reach_helpers import recording, run_queued
 
 from ist_flask import jobs
 from ist_flask.channel_types import Delivery, send
-from ist_flask.config import ConfigurationError
+from ist_flask.config_checks import ConfigurationError
 
 # Redis database 3 is this suite's; only the queue's own keys are removed.
 REDIS_QUEUE = "redis://127.0.0.1:6379/3"

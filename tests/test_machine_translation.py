@@ -22,7 +22,7 @@ from libretranslate_peer import libretranslate
 from pages import parse
 
 from ist_flask import create_app
-from ist_flask.config import ConfigurationError
+from ist_flask.config_checks import ConfigurationError
 from ist_flask.machine_translation import LibreTranslate, TranslationUnavailable
 from ist_flask.roles import Role
 

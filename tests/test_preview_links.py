@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from test_roles import EDITOR, TRANSLATOR, account
 
 from ist_flask.accounts import delete_user
-from ist_flask.config import ConfigurationError, check_previews
+from ist_flask.config_checks import ConfigurationError, check_previews
 from ist_flask.extensions import db
 from ist_flask.models import Translation
 from ist_flask.preview_models import PreviewLink

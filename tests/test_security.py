@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from ist_flask import create_app
-from ist_flask.config import ConfigurationError
+from ist_flask.config_checks import ConfigurationError
 
 EVERY_KIND = [
     "/",

@@ -15,7 +15,7 @@ from groups_data import add_grouped
 from reach_helpers import Hub, run_queued
 
 from ist_flask import jobs
-from ist_flask.config import ConfigurationError
+from ist_flask.config_checks import ConfigurationError
 from ist_flask.extensions import db
 from ist_flask.models import Statement
 
