@@ -10,8 +10,8 @@ from ..revision_queries import audit_count, audit_events
 from ..urls import page_number
 from . import bp
 from .access import ADMINS_ONLY, allow
-from .forms import ConfirmForm
 from .revisions import moment
+from .sign_in_forms import ConfirmForm
 
 EVENTS_PER_PAGE = 100
 

@@ -22,7 +22,7 @@ from ..outage import RETRY_AFTER
 from ..throttle import Attempt, StorageError, address_key, login_throttle
 from . import bp
 from .access import EVERY_ROLE, allow
-from .forms import ConfirmForm, LoginForm
+from .sign_in_forms import ConfirmForm, LoginForm
 
 # A browser that has signed in to an account keeps this signed cookie, which
 # exempts it from that account's ceiling of tries from elsewhere (throttle.py).

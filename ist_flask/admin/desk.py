@@ -36,7 +36,7 @@ from . import bp
 from .access import EVERY_ROLE, allow, refuse
 from .desk_forms import DeskFormBase, MarkCurrentForm, desk_form_class
 from .drafts import clash_message
-from .forms import ConfirmForm
+from .sign_in_forms import ConfirmForm
 from .statements import STATEMENT_ID
 
 # <language>, not <lang>: a view argument named lang sets the editor's own

@@ -1,4 +1,4 @@
-"""The editor's forms. Each carries a CSRF token (Flask-WTF); labels are translatable."""
+"""The statement editor's forms. Each carries a CSRF token (Flask-WTF); labels are translatable."""
 
 from __future__ import annotations
 
@@ -14,12 +14,9 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    EmailField,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
-    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -28,10 +25,8 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
-    DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -50,74 +45,6 @@ from ..images import (
     TOO_MANY_PIXELS,
 )
 from ..models import DRAFT, PUBLISHED, text_fingerprint
-from ..preview_links import DEFAULT_DAYS as DEFAULT_PREVIEW_DAYS
-
-
-class LoginForm(FlaskForm):
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[DataRequired(), Length(max=254)],
-        render_kw={"autocomplete": "username"},
-    )
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(), Length(max=1024)],
-        render_kw={"autocomplete": "current-password"},
-    )
-    next = HiddenField()
-
-
-class CodeForm(FlaskForm):
-    """The code an authenticator app shows, to confirm enrolment."""
-
-    code = StringField(
-        _l("Code from the app"),
-        validators=[DataRequired(), Length(max=64)],
-        description=_l("Six digits; the app shows a new one every 30 seconds."),
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
-    )
-
-
-class SecondStepForm(FlaskForm):
-    """The second step of signing in: a code from the app, or a recovery code."""
-
-    code = StringField(
-        _l("Code"),
-        validators=[DataRequired(), Length(max=64)],
-        description=_l(
-            "The six digits your authenticator app shows, or one of your recovery codes."
-        ),
-        render_kw={
-            "autocomplete": "one-time-code",
-            "autocapitalize": "none",
-            "spellcheck": "false",
-        },
-    )
-
-
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token: delete and sign out."""
-
-
-class PreviewLinkForm(FlaskForm):
-    """How long a new preview link works (admin/previews.py)."""
-
-    days = IntegerField(_l("Days the link works"), validators=[InputRequired()])
-
-    def __init__(self, max_days: int, shown_only: bool = False) -> None:
-        # Shown on the editor's page, the form must not read that page's own
-        # POST (the statement's fields) as its input.
-        if shown_only:
-            super().__init__(formdata=None)
-        else:
-            super().__init__()
-        self.days.validators = [
-            InputRequired(_l("Say how many days the link should work.")),
-            NumberRange(1, max_days, _l("A link works from %(min)s to %(max)s days.")),
-        ]
-        self.days.render_kw = {"min": 1, "max": max_days}
-        if self.days.data is None and (shown_only or not self.is_submitted()):
-            self.days.data = min(DEFAULT_PREVIEW_DAYS, max_days)
 
 
 def _slug_shape(form: Form, field: StringField) -> None:

@@ -16,13 +16,13 @@ from ..i18n import supported_languages
 from ..models import ID_MAX
 from . import bp
 from .access import EDITORS, allow
-from .forms import ConfirmForm
 from .group_forms import (
     OrganisationFormBase,
     TopicFormBase,
     organisation_form_class,
     topic_form_class,
 )
+from .sign_in_forms import ConfirmForm
 
 GROUP_ID = f"<int(max={ID_MAX}):group_id>"
 Page = str | Response | tuple[str, int]

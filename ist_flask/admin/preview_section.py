@@ -12,7 +12,8 @@ from .. import preview_links
 from ..models import Statement
 from ..preview_models import PreviewLink
 from ..urls import absolute
-from .forms import ConfirmForm, PreviewLinkForm
+from .preview_forms import PreviewLinkForm
+from .sign_in_forms import ConfirmForm
 
 
 @dataclass(frozen=True)

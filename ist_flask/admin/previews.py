@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import ID_MAX, Statement
 from . import bp
 from .access import EDITORS, allow
-from .forms import PreviewLinkForm
+from .preview_forms import PreviewLinkForm
 from .statements import STATEMENT_ID
 
 LINK_ID = f"<int(max={ID_MAX}):link_id>"

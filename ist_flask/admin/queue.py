@@ -12,7 +12,7 @@ from ..roles import may_edit_statements
 from ..urls import page_number
 from . import bp
 from .access import EVERY_ROLE, allow
-from .forms import ConfirmForm
+from .sign_in_forms import ConfirmForm
 
 QUEUE_PER_PAGE = 50
 

@@ -23,8 +23,8 @@ from ..urls import page_number
 from . import bp
 from .access import EDITORS, EVERY_ROLE, allow
 from .drafts import clash_message
-from .forms import ConfirmForm
 from .revision_compare import CHANGE_WORDS, STATEMENT_LABELS, compare
+from .sign_in_forms import ConfirmForm
 from .statements import STATEMENT_ID, announce_save
 
 REVISION_ID = f"<int(max={ID_MAX}):revision_id>"

@@ -16,7 +16,7 @@ from ..extensions import db
 from . import bp
 from .access import EVERY_ROLE, allow
 from .auth import SECOND_STEP_KEY, attempt_for, finish_sign_in, reserve_try
-from .forms import CodeForm, ConfirmForm, SecondStepForm
+from .sign_in_forms import CodeForm, ConfirmForm, SecondStepForm
 
 # Minutes a right password waits for its code before it must be given again.
 SECOND_STEP_MINUTES = 10

@@ -34,8 +34,9 @@ from ..urls import page_number
 from . import bp
 from .access import EDITORS, EVERY_ROLE, allow
 from .drafts import clash_message, fill_form, offer_groups, read_draft, receive_image
-from .forms import ConfirmForm, StatementFormBase, statement_form_class
+from .forms import StatementFormBase, statement_form_class
 from .preview_section import preview_section
+from .sign_in_forms import ConfirmForm
 from .states import STATE_WORDS, StatementState, statement_state, translation_state
 
 STATEMENTS_PER_PAGE = 50

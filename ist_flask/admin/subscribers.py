@@ -8,7 +8,7 @@ from .. import subscriber_queries
 from ..subscriptions import email_enabled
 from . import bp
 from .access import EDITORS, allow
-from .forms import ConfirmForm
+from .sign_in_forms import ConfirmForm
 
 
 @bp.get("/subscribers")

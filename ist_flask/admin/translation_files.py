@@ -24,7 +24,7 @@ from ..translation_units import UnitError
 from ..translation_writing import apply_units, finish_imports
 from . import bp
 from .access import EVERY_ROLE, allow, refuse
-from .forms import ConfirmForm
+from .sign_in_forms import ConfirmForm
 from .statements import STATEMENT_ID
 
 KINDS = {"xlf": XLIFF, "po": PO}

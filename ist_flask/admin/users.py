@@ -17,7 +17,7 @@ from ..roles import ROLE_NAMES, Role
 from . import bp
 from .access import ADMINS_ONLY, allow
 from .account_forms import NewAccountForm, RoleForm
-from .forms import ConfirmForm
+from .sign_in_forms import ConfirmForm
 
 # Larger ids are no account, not a database error.
 ACCOUNT_ID = f"<int(max={ID_MAX}):user_id>"
