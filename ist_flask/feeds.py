@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
-from urllib.parse import urlsplit
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app
 from flask_babel import force_locale, gettext
 from lxml import etree
 
 from . import queries, websub
 from .content import clean_text
+from .feed_entries import EMPTY_FEED_UPDATED, entry_id, entry_url
 from .feed_links import (
     ATOM_TYPE,
     JSON_FEED_TYPE,
@@ -36,15 +35,14 @@ from .feed_links import (
     page_url,
 )
 from .i18n import DEFAULT_LANGUAGE, supported_languages
+from .json_feed import build_json_feed
 from .models import Translation
 from .pictures import enclosure
-from .urls import absolute_url, statement_url
+from .urls import absolute_url
 
 bp = Blueprint("feeds", __name__)
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# The updated time of a feed with no entries: fixed, so its bytes stay stable.
-EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
 # The templates' lists of feeds (feed_links.py).
 bp.add_app_template_global(group_feeds)
 bp.add_app_template_global(page_feeds)
@@ -83,24 +81,6 @@ class EntryLanguage(BaseEntryExtension):  # type: ignore[misc]
                 entry, "link", rel="enclosure", type=media_type, length=str(length), href=url
             )
         return entry
-
-
-def _tag_authority() -> str:
-    # Entry ids are tag: URIs (RFC 4151), whose authority is a bare host name.
-    base = current_app.config.get("SITE_URL")
-    return (urlsplit(base).hostname if base else None) or request.host.split(":")[0]
-
-
-def entry_id(translation: Translation) -> str:
-    """An id that survives edits of title and slug: statement id, language and date."""
-    day = translation.statement.published_at.date().isoformat()
-    return (
-        f"tag:{_tag_authority()},{day}:statement/{translation.statement_id}/{translation.language}"
-    )
-
-
-def _statement_url(translation: Translation) -> str:
-    return statement_url(translation.language, translation.slug)
 
 
 def build_feed(
@@ -193,12 +173,12 @@ def _add_entry(
             for t in translation.statement.translations_in(supported_languages())
             if t.language != translation.language
         ]
-        entry.ist.translations = [(t.language, _statement_url(t)) for t in siblings]
+        entry.ist.translations = [(t.language, entry_url(t)) for t in siblings]
         if hasattr(entry, "dc"):
             entry.dc.dc_language(translation.language)
     entry.id(entry_id(translation))
     entry.title(text(translation.title))
-    entry.link(href=_statement_url(translation))
+    entry.link(href=entry_url(translation))
     entry.published(translation.statement.published_at)
     entry.updated(translation.updated_at)
     entry.author(name=organisation)
@@ -232,62 +212,6 @@ def feed_response(body: bytes, updated: datetime, media_type: str) -> Response:
     response.cache_control.max_age = current_app.config["FEED_MAX_AGE"]
     # caching.py answers If-None-Match and If-Modified-Since for every page and feed.
     return response
-
-
-def _signatory_authors(translation: Translation) -> list[dict[str, str]]:
-    """JSON Feed authors for a statement's signatories, after the site's own."""
-    authors = []
-    for signatory in translation.statement.organisations:
-        author = {"name": signatory.name_in(translation.language)}
-        if signatory.web_address:
-            author["url"] = signatory.web_address
-        authors.append(author)
-    return authors
-
-
-def build_json_feed(lang: str | None, group: GroupFeed | None = None) -> tuple[bytes, datetime]:
-    """JSON Feed 1.1 with the same entries, ids and languages as the Atom feed."""
-    within = group.within if group is not None else None
-    entries = queries.feed_entries(
-        lang, supported_languages(), current_app.config["FEED_SIZE"], within
-    )
-    author = {"name": current_app.config["ORGANISATION_NAME"]}
-    title = feed_title(lang, group)
-    with force_locale(lang or DEFAULT_LANGUAGE):
-        description = gettext("Socialism From Below")
-    document: dict[str, object] = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": title,
-        "description": description,
-        "home_page_url": page_url(lang, group),
-        "feed_url": feed_url("json_feed", lang, group),
-        # Square, 512 px, as JSON Feed asks (the share card is not square).
-        "icon": absolute_url("static", filename="icon-512.png"),
-        "favicon": absolute_url("static", filename="icon.svg"),
-        "authors": [author],
-    }
-    if hubs := websub.json_hubs():
-        document["hubs"] = hubs
-    if lang:
-        document["language"] = lang
-    document["items"] = [
-        {
-            "id": entry_id(t),
-            "url": _statement_url(t),
-            "title": t.title,
-            "summary": t.excerpt,
-            "content_html": t.body,
-            "date_published": t.statement.published_at.isoformat(),
-            "date_modified": t.updated_at.isoformat(),
-            "language": t.language,
-            "authors": [author, *_signatory_authors(t)],
-            **({"image": enclosure(image)[0]} if (image := t.statement.lead_image) else {}),
-        }
-        for t in entries
-    ]
-    updated = max((t.updated_at for t in entries), default=EMPTY_FEED_UPDATED)
-    body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-    return body, updated
 
 
 @bp.get("/feed.atom", defaults={"lang": None})

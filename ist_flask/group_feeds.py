@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response
 
 from . import groups
 from .feed_links import ATOM_TYPE, JSON_FEED_TYPE, RSS_TYPE, GroupFeed
-from .feeds import bp, build_json_feed, feed_bytes, feed_response
+from .feeds import bp, feed_bytes, feed_response
 from .group_pages import PATHS
+from .json_feed import build_json_feed
 
 
 def _group_feed(kind: str, lang: str, slug: str, endpoint: str) -> GroupFeed | Response:
