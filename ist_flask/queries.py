@@ -9,14 +9,13 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, select
-from sqlalchemy.orm import contains_eager, load_only, selectinload
+from sqlalchemy.orm import contains_eager, load_only
 
 from .extensions import db
-from .group_models import Organisation, Topic
+from .group_models import Organisation
 from .image_models import Image, Rendition
 from .models import (
     PUBLISHED,
-    SlugRedirect,
     Statement,
     Translation,
     UTCDateTime,
@@ -150,62 +149,10 @@ def publication_span() -> tuple[datetime, datetime] | None:
     return (first, last) if first is not None and last is not None else None
 
 
-def translation_by_slug(language: str, slug: str) -> Translation | None:
-    """A published translation with its statement and sibling translations loaded."""
-    query = _translation_by_slug()
-    return db.session.execute(query, {"language": language, "slug": slug}).scalar_one_or_none()
-
-
 # Building a page's query with its options costs about as much as running it
 # (SQLAlchemy caches the SQL, not the Select): the queries every page runs are
 # built once, with what varies left as bound parameters given when they run.
 CACHED_QUERY = cache
-
-
-@CACHED_QUERY
-def _translation_by_slug() -> Select[Translation]:
-    return (
-        select(Translation)
-        .join(Translation.statement)
-        .options(
-            load_only(
-                *LISTED_COLUMNS,
-                Translation.body,
-                Translation.image_caption,
-                Translation.image_credit,
-                raiseload=True,
-            ),
-            with_pictured_statement(),
-            contains_eager(Translation.statement)
-            .selectinload(Statement.translations)
-            .options(listed()),
-            # One query each, names joined: a constant two, whatever the groups.
-            contains_eager(Translation.statement)
-            .selectinload(Statement.topics)
-            .joinedload(Topic.names),
-            _signatories(),
-        )
-        .where(
-            Translation.language == bindparam("language"),
-            Translation.slug == bindparam("slug"),
-            visible(),
-        )
-    )
-
-
-def statement_elsewhere(slug: str, languages: Sequence[str]) -> Statement | None:
-    """The visible statement that has ``slug`` in another language (the first
-    in the language order when several do), with its translations' titles
-    and slugs: what a page in a language that lacks it links to."""
-    query = (
-        select(Statement)
-        .join(Statement.translations)
-        .where(Translation.slug == slug, visible())
-        .order_by(language_position(languages))
-        .limit(1)
-        .options(selectinload(Statement.translations).options(listed()))
-    )
-    return db.session.execute(query).scalar_one_or_none()
 
 
 def _signatories() -> Any:
@@ -251,14 +198,3 @@ def _feed_query(
         .options(statement, pictured, _signatories(), entries)
         .limit(limit)
     )
-
-
-def renamed_translation(language: str, old_slug: str) -> Translation | None:
-    """The visible translation that used to have ``old_slug``, for a 301 to its new URL."""
-    query = (
-        select(Translation)
-        .join(SlugRedirect, SlugRedirect.translation_id == Translation.id)
-        .join(Translation.statement)
-        .where(SlugRedirect.language == language, SlugRedirect.slug == old_slug, visible())
-    )
-    return db.session.execute(query).scalar_one_or_none()

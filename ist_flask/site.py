@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy import ColumnElement
 from werkzeug.wrappers import Response
 
-from . import group_queries, groups, listings, queries, search
+from . import group_queries, groups, listings, queries, search, statement_queries
 from .articles import activity_json, article, with_context
 from .caching import reads_query
 from .content import clean_text, is_valid_slug
@@ -142,9 +142,9 @@ def _old_archive_redirect() -> Response:
 def statement(lang: str, slug: str) -> str | Response | tuple[str, int]:
     if not is_valid_slug(slug):
         abort(404)  # every stored slug has this shape: no need to ask the database
-    translation = queries.translation_by_slug(lang, slug)
+    translation = statement_queries.translation_by_slug(lang, slug)
     if translation is None:
-        renamed = queries.renamed_translation(lang, slug)
+        renamed = statement_queries.renamed_translation(lang, slug)
         if renamed is None:
             return not_translated(lang, slug)
         # An edited slug leaves the old address working for links already out there.

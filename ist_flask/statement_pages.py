@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import abort, render_template
 
-from . import queries
+from . import statement_queries
 from .i18n import supported_languages
 from .models import Translation
 from .social import statement_card
@@ -61,7 +61,7 @@ def not_translated(lang: str, slug: str) -> tuple[str, int]:
     a page in the asked language that says so and links to the languages it
     has. Still a 404, so that no search engine files it as a page of its own;
     any other slug is a plain 404."""
-    statement = queries.statement_elsewhere(slug, supported_languages())
+    statement = statement_queries.statement_elsewhere(slug, supported_languages())
     if statement is None:
         abort(404)
     translations = statement.translations_in(supported_languages())

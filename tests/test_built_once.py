@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from builders import add, statement
 from flask import Flask
 
-from ist_flask import listings, queries
+from ist_flask import listings, queries, statement_queries
 from ist_flask.i18n import supported_languages
 
 OURS = {"Already out", "Coming soon"}
@@ -35,12 +35,12 @@ def test_a_statement_appears_when_its_time_comes_through_queries_built_once(app:
         page, _more = listings.listing_page("en", languages, 20)
         assert ours(page) == ["Already out"]
         assert ours(queries.feed_entries("en", languages, 20)) == ["Already out"]
-        assert queries.translation_by_slug("en", "coming-soon") is None
+        assert statement_queries.translation_by_slug("en", "coming-soon") is None
         time.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 0.2)
         page, _more = listings.listing_page("en", languages, 20)
         assert ours(page) == ["Coming soon", "Already out"]
         assert ours(queries.feed_entries("en", languages, 20)) == ["Coming soon", "Already out"]
-        assert queries.translation_by_slug("en", "coming-soon") is not None
+        assert statement_queries.translation_by_slug("en", "coming-soon") is not None
         # The very objects built before: nothing was built again.
         assert listings._first_page("en", tuple(languages), 21) is first
         assert queries._feed_query("en", tuple(languages), 20) is feed
