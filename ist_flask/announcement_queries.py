@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, select
 from .extensions import db
 from .models import PUBLISHED, Statement, Translation
 from .queries import lookup_chunks
-from .reach_models import OWED, Announcement
+from .reach_models import OWED_OR_UNTOLD, UNTOLD, Announcement
 
 
 def _shown_by(now: datetime, by_index: bool = True) -> ColumnElement[bool]:
@@ -47,8 +47,11 @@ def visible_translations_of(statement_ids: Sequence[int], now: datetime) -> Sele
 
 
 def announced_languages(statement_id: int) -> list[str]:
-    """The languages of the statement the channels were told are visible."""
-    query = select(Announcement.language).where(Announcement.statement_id == statement_id)
+    """The languages of the statement the channels were told are visible
+    (or were meant to be: an owed update or delete, not an untold publish)."""
+    query = select(Announcement.language).where(
+        Announcement.statement_id == statement_id, Announcement.kind != UNTOLD
+    )
     return list(db.session.scalars(query))
 
 
@@ -71,21 +74,22 @@ def due_for_announcement(since: datetime, now: datetime, limit: int) -> list[tup
     return [(row.statement_id, row.language) for row in db.session.execute(query)]
 
 
-def owed_query(limit: int) -> Select[int, str]:
-    """(statement id, language) of the announcements whose last event the
-    queue did not take, oldest first."""
-    # By the partial index ix_announcements_owed: the few owed rows, not a
+def owed_query(limit: int) -> Select[int, str, str]:
+    """(statement id, language, kind) of the announcements whose event the
+    queue did not take (OWED or UNTOLD), oldest first."""
+    # By the partial index ix_announcements_owed: the few such rows, not a
     # walk of every announcement each minute.
     return (
-        select(Announcement.statement_id, Announcement.language)
-        .where(Announcement.kind == OWED)
+        select(Announcement.statement_id, Announcement.language, Announcement.kind)
+        .where(OWED_OR_UNTOLD)
         .order_by(Announcement.at, Announcement.statement_id, Announcement.language)
         .limit(limit)
     )
 
 
-def owed(limit: int) -> list[tuple[int, str]]:
-    return [(row.statement_id, row.language) for row in db.session.execute(owed_query(limit))]
+def owed(limit: int) -> list[tuple[int, str, str]]:
+    rows = db.session.execute(owed_query(limit))
+    return [(row.statement_id, row.language, row.kind) for row in rows]
 
 
 def visible_among(statement_ids: Sequence[int], now: datetime) -> set[tuple[int, str]]:

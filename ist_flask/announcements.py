@@ -7,10 +7,11 @@ delete; announced, still visible and changed is an update. Each claim is an
 INSERT or DELETE that only one process can win, so whichever process looks
 (the editor's request, a worker's minute task), each event fires once.
 
-An event the job queue did not take (Redis away) is not lost: a publish is
-un-claimed, and an update or delete leaves its row OWED; the minute task
-then announces the publish, and tells the channels what is true of an owed
-translation by then (an update if readers see it, else a delete).
+An event the job queue did not take (Redis away) is not lost: a publish
+leaves its row UNTOLD, an update or a delete OWED, and the minute task tells
+the channels what is true by then: an untold translation readers see is a
+publish (one they no longer see is nothing), an owed one an update, or a
+delete if they no longer see it.
 
 Nothing here sends anything: the caller hands the events to the job queue
 (jobs.fan_out_later) after this module has committed them.
@@ -29,7 +30,7 @@ from . import announcement_queries
 from .channel_types import Event, EventKind
 from .extensions import db
 from .models import Statement, UTCDateTime
-from .reach_models import OWED, Announcement
+from .reach_models import OWED, UNTOLD, Announcement
 
 # Translations the minute task announces at most in one run: a large schedule
 # arriving at once is announced over a few minutes, not in one transaction.
@@ -118,8 +119,7 @@ def after_delete(statement_id: int, now: datetime) -> list[Event]:
 def announce_due(now: datetime, limit: int = DUE_BATCH) -> list[Event]:
     """What the minute task announces (committed here): publish events for
     the translations whose time has come by ``now`` and that were never
-    announced (scheduled statements, and publishes the queue did not take),
-    then the events owed since the queue did not take them."""
+    announced (scheduled statements), then the events the queue did not take."""
     events = [
         _event("publish", statement_id, language, now)
         for statement_id, language in announcement_queries.due_for_announcement(
@@ -133,52 +133,52 @@ def announce_due(now: datetime, limit: int = DUE_BATCH) -> list[Event]:
 
 
 def _settle_owed(now: datetime, limit: int) -> list[Event]:
-    """An update for each owed translation readers see at ``now``, a delete
-    for each they no longer do: what the channels missed, told as it stands."""
+    """What the channels missed, told as it stands at ``now``: for a
+    translation readers see, a publish if it was untold, else an update; for
+    one they no longer see, a delete if it was owed, else nothing."""
     owed = announcement_queries.owed(limit)
     visible = announcement_queries.visible_among(
-        sorted({statement_id for statement_id, _ in owed}), now
+        sorted({statement_id for statement_id, _, _ in owed}), now
     )
     events = []
-    for statement_id, language in owed:
+    for statement_id, language, was in owed:
         mine = (
             Announcement.statement_id == statement_id,
             Announcement.language == language,
-            Announcement.kind == OWED,
+            Announcement.kind == was,
         )
-        # Conditional on the row still being owed: a save or another worker
-        # that settled it first wins, and the event fires once.
+        # Conditional on the row being as it was read: a save or another
+        # worker that settled it first wins, and the event fires once.
         claim: Update | Delete
+        kind: EventKind | None
         if (statement_id, language) in visible:
-            claim = update(Announcement).where(*mine).values(kind="update", at=now)
-            kind: EventKind = "update"
+            kind = "publish" if was == UNTOLD else "update"
+            claim = update(Announcement).where(*mine).values(kind=kind, at=now)
         else:
+            kind = "delete" if was == OWED else None
             claim = delete(Announcement).where(*mine)
-            kind = "delete"
-        if db.session.execute(claim.returning(Announcement.language)).first() is not None:
+        won = db.session.execute(claim.returning(Announcement.language)).first() is not None
+        if won and kind is not None:
             events.append(_event(kind, statement_id, language, now))
     return events
 
 
 def unsent(event: Event) -> None:
     """Keep what the channels were not told, when the queue did not take
-    ``event`` (committed here): the minute task announces it later."""
-    if event.kind == "publish":
-        # Un-claimed: visible and never announced, it is due again.
-        _release(event.statement_id, event.language)
-    elif event.kind == "update":
+    ``event`` (committed here): the minute task tells it later."""
+    if event.kind == "delete":
+        # The delete released the row; it comes back owed. If a publish has
+        # claimed the translation again since, the channels hear that instead.
+        _claim(event.statement_id, event.language, event.at, kind=OWED)
+    else:
         db.session.execute(
             update(Announcement)
             .where(
                 Announcement.statement_id == event.statement_id,
                 Announcement.language == event.language,
             )
-            .values(kind=OWED)
+            .values(kind=UNTOLD if event.kind == "publish" else OWED)
         )
-    else:
-        # The delete released the row; it comes back owed. If a publish has
-        # claimed the translation again since, the channels hear that instead.
-        _claim(event.statement_id, event.language, event.at, kind=OWED)
     db.session.commit()
 
 

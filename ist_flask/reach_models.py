@@ -18,16 +18,21 @@ from .models import Model, UTCDateTime
 # The length of a delivered key's SHA-256, in hex: keys of any length (a hub's
 # URL and a feed's) are kept as their digest.
 KEY_DIGEST_LENGTH = 64
-# An announcement whose last event the job queue did not take (Redis away):
-# the minute task tells the channels what is true by then (announcements.py).
+# An announcement whose event the job queue did not take (Redis away): OWED,
+# an update or a delete the channels missed; UNTOLD, a publish they never
+# heard. The minute task tells them what is true by then (announcements.py).
 OWED = "owed"
+UNTOLD = "untold"
+# Those rows: the partial index's condition, and the minute task's, the same
+# text, since SQLite takes a partial index only for a term it can see matches.
+OWED_OR_UNTOLD = text(f"kind IN ('{OWED}', '{UNTOLD}')")
 
 
 class Announcement(Model):
     """A translation the channels were told is visible (publish, then any
     updates). The row goes when the translation goes away (a delete event),
-    so that it is announced again if it comes back. A row whose last event
-    the job queue did not take is OWED until the minute task tells it.
+    so that it is announced again if it comes back. A row whose event the
+    job queue did not take is OWED or UNTOLD until the minute task tells it.
 
     No foreign key: a deleted statement's rows are removed by the delete
     event itself, and statement ids are never reused (migration 0007).
@@ -41,14 +46,14 @@ class Announcement(Model):
         Index(
             "ix_announcements_owed",
             "at",
-            sqlite_where=text(f"kind = '{OWED}'"),
-            postgresql_where=text(f"kind = '{OWED}'"),
+            sqlite_where=OWED_OR_UNTOLD,
+            postgresql_where=OWED_OR_UNTOLD,
         ),
     )
 
     statement_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     language: Mapped[str] = mapped_column(String(16), primary_key=True)
-    # The last event announced, "publish" or "update"; or OWED.
+    # The last event announced, "publish" or "update"; or OWED or UNTOLD.
     kind: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 

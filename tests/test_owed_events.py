@@ -1,6 +1,6 @@
 """Events the job queue did not take (Redis away) are not lost: a publish is
-announced by the minute task, and an update or a delete is owed, then told
-as it stands when the minute task runs (announcements.unsent)."""
+untold, an update or a delete owed, and each is told as it stands when the
+minute task runs (announcements.unsent)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from admin_helpers import NEW, make_maintainer, new_statement, post, sign_in, st
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from test_channel_events import statement_id
+from test_channel_events import form_time, statement_id
 
 from ist_flask import announcement_queries, announcements
 from ist_flask.extensions import db
-from ist_flask.reach_models import OWED, Announcement
+from ist_flask.reach_models import OWED, UNTOLD, Announcement
 
 # Nothing listens on port 1: Redis is away for every save of these tests.
 AWAY = "redis://127.0.0.1:1/3"
@@ -95,6 +95,39 @@ def test_what_is_owed_is_told_as_it_stands_when_the_minute_task_runs(
     edit(app, editor, **{"translation_fr-remove": "y"})
     assert told(app) == [("delete", "fr")]
     assert kinds(app) == {"en": "update"}
+
+
+def test_an_untold_publish_is_told_however_old_its_date(
+    configured_app: Callable[..., Flask],
+) -> None:
+    """A statement made public with a date years back: the minute task's
+    window for scheduled statements (30 days) does not reach it, the untold
+    row does."""
+    app = configured_app(QUEUE_URL=AWAY)
+    make_maintainer(app)
+    editor = app.test_client()
+    sign_in(editor)
+    old = form_time(datetime(2021, 7, 13, 9, 0, tzinfo=UTC))
+    assert post(editor, NEW, new_statement(published_at=old)).status_code == 302
+    assert kinds(app) == {"en": UNTOLD, "fr": UNTOLD}
+    assert told(app) == [("publish", "en"), ("publish", "fr")]
+    assert kinds(app) == {"en": "publish", "fr": "publish"}
+    assert told(app) == []
+
+
+def test_an_untold_publish_gone_before_the_minute_task_is_told_nothing(
+    configured_app: Callable[..., Flask],
+) -> None:
+    app = configured_app(QUEUE_URL=AWAY)
+    make_maintainer(app)
+    editor = app.test_client()
+    sign_in(editor)
+    assert post(editor, NEW, new_statement()).status_code == 302
+    # Made a draft again: the channels never heard of it, so no delete either.
+    edit(app, editor, status="draft")
+    assert kinds(app) == {"en": UNTOLD, "fr": UNTOLD}
+    assert told(app) == []
+    assert kinds(app) == {}
 
 
 def test_the_minute_task_finds_what_is_owed_by_its_own_index(
