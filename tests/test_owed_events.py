@@ -22,14 +22,20 @@ from ist_flask.reach_models import OWED, UNTOLD, Announcement
 AWAY = "redis://127.0.0.1:1/3"
 
 
-@pytest.fixture
-def away(configured_app: Callable[..., Flask]) -> tuple[Flask, FlaskClient]:
-    """A site whose queue is away, with a statement in English and French
-    that the channels were told about (the minute task, once the queue is back)."""
+def site_away(configured_app: Callable[..., Flask]) -> tuple[Flask, FlaskClient]:
+    """A site whose queue is away, and its signed-in editor."""
     app = configured_app(QUEUE_URL=AWAY)
     make_maintainer(app)
     editor = app.test_client()
     sign_in(editor)
+    return app, editor
+
+
+@pytest.fixture
+def away(configured_app: Callable[..., Flask]) -> tuple[Flask, FlaskClient]:
+    """A site whose queue is away, with a statement in English and French
+    that the channels were told about (the minute task, once the queue is back)."""
+    app, editor = site_away(configured_app)
     assert post(editor, NEW, new_statement()).status_code == 302
     assert told(app) == [("publish", "en"), ("publish", "fr")]
     return app, editor
@@ -103,10 +109,7 @@ def test_an_untold_publish_is_told_however_old_its_date(
     """A statement made public with a date years back: the minute task's
     window for scheduled statements (30 days) does not reach it, the untold
     row does."""
-    app = configured_app(QUEUE_URL=AWAY)
-    make_maintainer(app)
-    editor = app.test_client()
-    sign_in(editor)
+    app, editor = site_away(configured_app)
     old = form_time(datetime(2021, 7, 13, 9, 0, tzinfo=UTC))
     assert post(editor, NEW, new_statement(published_at=old)).status_code == 302
     assert kinds(app) == {"en": UNTOLD, "fr": UNTOLD}
@@ -118,10 +121,7 @@ def test_an_untold_publish_is_told_however_old_its_date(
 def test_an_untold_publish_gone_before_the_minute_task_is_told_nothing(
     configured_app: Callable[..., Flask],
 ) -> None:
-    app = configured_app(QUEUE_URL=AWAY)
-    make_maintainer(app)
-    editor = app.test_client()
-    sign_in(editor)
+    app, editor = site_away(configured_app)
     assert post(editor, NEW, new_statement()).status_code == 302
     # Made a draft again: the channels never heard of it, so no delete either.
     edit(app, editor, status="draft")
