@@ -69,7 +69,7 @@ def _load_what_the_page_shows(statement: Statement) -> None:
     set_committed_value(statement, "translations", list(db.session.scalars(_siblings(), given)))
     topics = db.session.scalars(_topics(), given).unique()
     set_committed_value(statement, "topics", list(topics))
-    signatories = db.session.scalars(_signatories(), given).unique()
+    signatories = db.session.scalars(_organisations(), given).unique()
     set_committed_value(statement, "organisations", list(signatories))
 
 
@@ -98,7 +98,7 @@ def _topics() -> Select[Topic]:
 
 
 @CACHED_QUERY
-def _signatories() -> Select[Organisation]:
+def _organisations() -> Select[Organisation]:
     return (
         select(Organisation)
         .join(
