@@ -19,15 +19,17 @@ import signal
 import sys
 import time
 import traceback
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from waitress.server import create_server
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from ist_flask import create_app, init_migrations, jobs, store
 from ist_flask.access_log import AccessLog
 from ist_flask.config_checks import ConfigurationError
 from ist_flask.extensions import db
 from ist_flask.i18n import supported_languages
+from ist_flask.keep_alive import keep_alive_after_304
 from ist_flask.statement_file import StatementFileError
 
 try:
@@ -188,6 +190,14 @@ def server_options(args: argparse.Namespace) -> dict[str, object]:
     return options
 
 
+def make_server(wsgi_app: Any, options: dict[str, Any]) -> MultiSocketServer | BaseWSGIServer:
+    """waitress's server with the options above, keeping connections open after a 304."""
+    servers: dict[int, Any] = {}
+    server = create_server(wsgi_app, map=servers, **options)
+    keep_alive_after_304(servers)
+    return server
+
+
 def _interrupt(_signal: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -203,7 +213,7 @@ def main() -> None:
     # Bound first, so that a busy port is said at once, before any migration;
     # requests wait in the socket's queue until the database is ready.
     try:
-        server = create_server(wsgi_app, **server_options(args))
+        server = make_server(wsgi_app, server_options(args))
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             sys.exit(

@@ -28,23 +28,13 @@ ENDPOINTS = [
         0.85,
         1.00,
     ),
-    # Held to issue 15's target though the site cannot reach it: see MISSED_BECAUSE.
+    # waitress alone closes after every 304, so each revalidation also paid
+    # for a new connection; ist_flask/keep_alive.py keeps it (wsgi.make_server).
     ("feed 304 revalidation, kept-alive", "/fr/feed.atom", {"If-None-Match": "etag"}, None, 1.00),
     # ?page=N now redirects to the keyset page where page N starts (the
     # listing's own links): the row measures that page, found once by run.py.
     ("page 50 (`?older=`)", "/?page=50", {}, 0.50, None),
 ]
-# Rows whose target the site cannot meet by itself, and why; the report names
-# the cause beside the row when it is missed. waitress (3.0.2, task.py) closes
-# the connection after every 304, whatever the client asks, so on kept-alive
-# connections each revalidation also pays for a new connection, which the bare
-# route never does.
-MISSED_BECAUSE = {
-    "feed 304 revalidation, kept-alive": (
-        "waitress closes the connection after every 304; "
-        "its fix is waitress's: docs/upstream/waitress-304-keep-alive.md"
-    ),
-}
 # A serving process's peak (VmHWM), the page cache included (issue 15). The
 # job queue's library loads without psycopg, and signing and verifying load
 # cryptography only when used (queue_library.py, signed_posts.py): 116 MB

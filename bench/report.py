@@ -18,7 +18,6 @@ from plan import (
     IMPORT_LIMIT_S,
     IMPORT_LIMIT_SIZE,
     MEMORY_LIMIT_MB,
-    MISSED_BECAUSE,
     NGINX_STATIC,
     NGINX_TARGET,
     SLOWER_THAN_SMALLEST,
@@ -87,8 +86,6 @@ def report(runs: dict[int, dict], loader: str, args: argparse.Namespace) -> str:
             if not met:
                 missed.append(f"{size:,} {name}")
             shown = ("yes" if met else "**no**") if checks else ("—" if m.errors == 0 else "**no**")
-            if not met and name in MISSED_BECAUSE:
-                shown += f" ({MISSED_BECAUSE[name]})"
             lines.append(
                 f"| {size:,} | {name} | {m.rps:,.0f} | {b.ratio:.0%} | "
                 f"{b.ratio_low:.0%}–{b.ratio_high:.0%} | {m.ratio:.0%} | "

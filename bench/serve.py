@@ -1,4 +1,5 @@
-"""The site as wsgi.py serves it, plus one trivial route: the framework's ceiling.
+"""The site as wsgi.py serves it (its server options, without the access log),
+plus one trivial route: the framework's ceiling.
 
 python bench/serve.py --port P [--threads N]   (database from IST_SQLALCHEMY_DATABASE_URI)
 """
@@ -11,8 +12,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from waitress import serve
 
 import wsgi
 
@@ -32,7 +31,12 @@ def main() -> None:
     # Under the benchmark's load the task queue is never empty: waitress would
     # log a warning for nearly every request, and the logging would be measured.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    serve(app, host="127.0.0.1", port=args.port, threads=args.threads, _quiet=True)
+    options = wsgi.server_options(
+        wsgi.parse_arguments(
+            ["--host", "127.0.0.1", "--port", str(args.port), "--threads", str(args.threads)]
+        )
+    )
+    wsgi.make_server(app, options).run()
 
 
 if __name__ == "__main__":
