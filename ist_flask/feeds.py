@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app
 from flask_babel import force_locale, gettext
 from lxml import etree
 
-from . import queries, websub
+from . import feed_queries, websub
 from .content import clean_text
 from .feed_entries import EMPTY_FEED_UPDATED, entry_id, entry_url
 from .feed_links import (
@@ -99,7 +99,7 @@ def build_feed(
     """
     languages = supported_languages()
     within = group.within if group is not None else None
-    entries = queries.feed_entries(lang, languages, current_app.config["FEED_SIZE"], within)
+    entries = feed_queries.feed_entries(lang, languages, current_app.config["FEED_SIZE"], within)
     organisation = current_app.config["ORGANISATION_NAME"]
     feed = FeedGenerator()
     signed = any(t.statement.organisations for t in entries)

@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import force_locale, gettext
 
-from . import queries, websub
+from . import feed_queries, websub
 from .feed_entries import EMPTY_FEED_UPDATED, entry_id, entry_url
 from .feed_links import GroupFeed, feed_title, feed_url, page_url
 from .i18n import DEFAULT_LANGUAGE, supported_languages
@@ -35,7 +35,7 @@ def _signatory_authors(translation: Translation) -> list[dict[str, str]]:
 def build_json_feed(lang: str | None, group: GroupFeed | None = None) -> tuple[bytes, datetime]:
     """JSON Feed 1.1 with the same entries, ids and languages as the Atom feed."""
     within = group.within if group is not None else None
-    entries = queries.feed_entries(
+    entries = feed_queries.feed_entries(
         lang, supported_languages(), current_app.config["FEED_SIZE"], within
     )
     author = {"name": current_app.config["ORGANISATION_NAME"]}

@@ -91,7 +91,7 @@ def picture(image: Image) -> Picture:
 
 def enclosure(image: Image) -> tuple[str, int, str]:
     """(full URL, length in bytes, media type) of ``image``'s largest fallback,
-    for feeds; its renditions must be loaded (queries.feed_entries)."""
+    for feeds; its renditions must be loaded (feed_queries.feed_entries)."""
     shown = picture(image)
     size = next(
         r.size

@@ -12,8 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, selec
 from sqlalchemy.orm import contains_eager, load_only
 
 from .extensions import db
-from .group_models import Organisation
-from .image_models import Image, Rendition
+from .image_models import Image
 from .models import (
     PUBLISHED,
     Statement,
@@ -153,48 +152,3 @@ def publication_span() -> tuple[datetime, datetime] | None:
 # (SQLAlchemy caches the SQL, not the Select): the queries every page runs are
 # built once, with what varies left as bound parameters given when they run.
 CACHED_QUERY = cache
-
-
-def _signatories() -> Any:
-    return (
-        contains_eager(Translation.statement)
-        .selectinload(Statement.organisations)
-        .joinedload(Organisation.names)
-    )
-
-
-def feed_entries(
-    language: str | None,
-    languages: Sequence[str],
-    limit: int,
-    within: ColumnElement[bool] | None = None,
-) -> list[Translation]:
-    """The newest published translations for a feed, with their bodies and
-    signatories; for the all-languages feed (``language`` None), their
-    siblings too, whose links each entry gives. ``within``: a group's only."""
-    query = _feed_query(language, tuple(languages), limit)
-    if within is not None:
-        query = query.where(within)
-    return list(db.session.scalars(query).unique())
-
-
-@CACHED_QUERY
-def _feed_query(
-    language: str | None, languages: tuple[str, ...], limit: int
-) -> Select[Translation]:
-    entries = load_only(*LISTED_COLUMNS, Translation.body, raiseload=True)
-    statement = contains_eager(Translation.statement)
-    # An enclosure gives its length: the renditions' sizes, one query a feed.
-    pictured = (
-        statement.joinedload(Statement.lead_image)
-        .options(load_only(*PICTURED_COLUMNS, raiseload=True))
-        .selectinload(Image.renditions)
-        .options(load_only(Rendition.width, Rendition.media_type, Rendition.size, raiseload=True))
-    )
-    if language is None:
-        statement = statement.selectinload(Statement.translations).options(listed())
-    return (
-        newest_first(select(Translation), language, languages)
-        .options(statement, pictured, _signatories(), entries)
-        .limit(limit)
-    )

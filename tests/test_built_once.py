@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from builders import add, statement
 from flask import Flask
 
-from ist_flask import listings, queries, statement_queries
+from ist_flask import feed_queries, listings, statement_queries
 from ist_flask.i18n import supported_languages
 
 OURS = {"Already out", "Coming soon"}
@@ -31,16 +31,19 @@ def test_a_statement_appears_when_its_time_comes_through_queries_built_once(app:
     with app.test_request_context("/en/"):
         languages = supported_languages()
         first = listings._first_page("en", tuple(languages), 21)
-        feed = queries._feed_query("en", tuple(languages), 20)
+        feed = feed_queries._feed_query("en", tuple(languages), 20)
         page, _more = listings.listing_page("en", languages, 20)
         assert ours(page) == ["Already out"]
-        assert ours(queries.feed_entries("en", languages, 20)) == ["Already out"]
+        assert ours(feed_queries.feed_entries("en", languages, 20)) == ["Already out"]
         assert statement_queries.translation_by_slug("en", "coming-soon") is None
         time.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 0.2)
         page, _more = listings.listing_page("en", languages, 20)
         assert ours(page) == ["Coming soon", "Already out"]
-        assert ours(queries.feed_entries("en", languages, 20)) == ["Coming soon", "Already out"]
+        assert ours(feed_queries.feed_entries("en", languages, 20)) == [
+            "Coming soon",
+            "Already out",
+        ]
         assert statement_queries.translation_by_slug("en", "coming-soon") is not None
         # The very objects built before: nothing was built again.
         assert listings._first_page("en", tuple(languages), 21) is first
-        assert queries._feed_query("en", tuple(languages), 20) is feed
+        assert feed_queries._feed_query("en", tuple(languages), 20) is feed
