@@ -1,4 +1,5 @@
-"""Starting the real site: `python wsgi.py` under waitress on a free local port."""
+"""Starting the real site: `python wsgi.py` under waitress on a free local port,
+or a WSGI app under waitress in a thread of the test's own process."""
 
 from __future__ import annotations
 
@@ -6,11 +7,16 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from waitress import wasyncore
+from waitress.server import BaseWSGIServer, create_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -107,3 +113,32 @@ def flask_command(
         timeout=120,
         check=True,
     )
+
+
+@contextmanager
+def waitress_in_a_thread(app: Any, **options: Any) -> Iterator[BaseWSGIServer]:
+    """waitress serving ``app`` (one address: host and port in ``options``)
+    from a thread, until the block ends.
+
+    The serving thread closes its sockets itself: closed from another thread
+    while it waits in select(), they make it fail there with EBADF, an error
+    pytest then pins on whichever test is running."""
+    server = create_server(app, **options)
+    assert isinstance(server, BaseWSGIServer), "one address, one server"
+    stop = threading.Event()
+
+    def serve() -> None:
+        try:
+            while not stop.is_set():
+                wasyncore.loop(timeout=0.05, map=server._map, count=1)
+        finally:
+            wasyncore.close_all(server._map)
+            server.task_dispatcher.shutdown()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        stop.set()
+        thread.join(timeout=10)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import selectors
 import subprocess
-import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -22,9 +21,8 @@ from pathlib import Path
 import pytest
 from bovine_peer import running_bovine_peer
 from flask import Flask
-from servers import free_port
+from servers import free_port, waitress_in_a_thread
 from sqlalchemy import select
-from waitress.server import create_server
 
 from ist_flask import channel_types
 from ist_flask.activitypub_channel import ActivityPubChannel
@@ -48,14 +46,8 @@ def served(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     site = configured_app(ACTIVITYPUB=True, SITE_URL=base, ACTIVITYPUB_PRIVATE_NETWORKS=True)
-    server = create_server(site, host="127.0.0.1", port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
+    with waitress_in_a_thread(site, host="127.0.0.1", port=port, threads=4):
         yield site, base, queued
-    finally:
-        server.close()
-        thread.join(timeout=10)
 
 
 def run_queue(site: Flask, queued: list[Delivery]) -> None:

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import http.client
 import socket
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from servers import running_site
-from waitress.server import create_server
+from servers import running_site, waitress_in_a_thread
 
 # Slow: the real server. `pytest -m "not slow"` leaves it out of the quick loop.
 pytestmark = pytest.mark.slow
@@ -104,17 +101,6 @@ def test_a_client_that_asks_to_close_still_gets_its_connection_closed(
             assert after == (b"" if closes else b"<still open>"), request
 
 
-@contextmanager
-def bare_waitress(app: Callable[..., Iterable[bytes]]) -> Iterator[tuple[str, int]]:
-    server = create_server(app, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield ("127.0.0.1", server.effective_port)  # type: ignore[union-attr]
-    finally:
-        server.close()
-
-
 def test_waitress_alone_still_closes_after_a_304() -> None:
     """When this fails, waitress keeps the connection itself: delete
     ist_flask/keep_alive.py and its use in wsgi.py, and the upstream report."""
@@ -123,7 +109,8 @@ def test_waitress_alone_still_closes_after_a_304() -> None:
         start_response("304 Not Modified", [("ETag", '"x"')])
         return [b""]
 
-    with bare_waitress(not_modified) as address:
+    with waitress_in_a_thread(not_modified, host="127.0.0.1", port=0) as server:
+        address = ("127.0.0.1", int(server.effective_port))
         head, after = raw_exchange(address, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
     assert b"connection: close" in head.lower()
     assert after == b""
